@@ -1,0 +1,48 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run test lint format messages worker beat clean
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv sync --frozen --inexact --python $(PY)
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest -n auto
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Collect new strings into the catalogues, then translate them and run `make messages` again.
+messages: install
+	$(PY) manage.py makemessages --no-location --no-obsolete -l nb -l nn -l en -i '.venv/*' -i 'staticfiles/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+worker: install
+	$(VENV)/bin/celery -A kulturskole worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A kulturskole beat --loglevel=info --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Fee schedules, discounts, free places, invoices and payments (the billing issue)."""

@@ -1,0 +1,1 @@
+"""Seniority ranking, admission rounds, auditions and place offers (the admission issue)."""
