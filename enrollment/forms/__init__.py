@@ -1,0 +1,1 @@
+"""Forms of the enrollment app: `family` for guardians, `office` for school staff."""
