@@ -244,6 +244,10 @@ def get_in_scope(queryset: models.QuerySet[Any], **lookup: Any) -> Any:
 
 # --- Two factors for staff.
 
+# The pages a staff user without TOTP can still reach: setting it up, the confirmation allauth
+# asks for first (by password, or by e-mail code for ID-porten users who have no password),
+# confirming e-mail addresses (allauth refuses TOTP while an address is unconfirmed), resetting
+# a forgotten password (linked from the confirmation page), and signing out.
 _MFA_EXEMPT_URL_NAMES = {
     "account_logout",
     "mfa_index",
@@ -252,7 +256,15 @@ _MFA_EXEMPT_URL_NAMES = {
     "mfa_generate_recovery_codes",
     "mfa_download_recovery_codes",
     "account_reauthenticate",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
     "mfa_reauthenticate",
+    "account_email",
+    "account_confirm_email",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
     "set_language",
     "healthz",
 }

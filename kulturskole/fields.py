@@ -86,8 +86,12 @@ class MonthDayFormField(forms.CharField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-class MonthDayField(models.CharField):
-    """Stores a :class:`MonthDay` as "MM-DD"."""
+class MonthDayField(models.Field):
+    """Stores a :class:`MonthDay` as "MM-DD" in a five-character text column.
+
+    Not a CharField subclass on purpose: CharField's length validator would call len() on the
+    MonthDay value. The column type comes from get_internal_type() instead.
+    """
 
     description = _("Day of the year (day and month)")
 
@@ -99,6 +103,9 @@ class MonthDayField(models.CharField):
         name, path, args, kwargs = super().deconstruct()
         del kwargs["max_length"]
         return name, path, args, kwargs
+
+    def get_internal_type(self) -> str:
+        return "CharField"
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> MonthDay | None:
         return None if value is None else MonthDay.parse(value)

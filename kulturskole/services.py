@@ -38,7 +38,7 @@ def housekeeping_run(*, now: dt.datetime | None = None) -> dict[str, int]:
             )
             .exclude(Exists(verified))
         )
-        users = stale.count()
         # Delete by primary key: a DELETE with joins is not portable.
-        get_user_model().objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
-    return {"expired_sessions": sessions, "unverified_accounts": users}
+        stale_ids = list(stale.values_list("pk", flat=True))
+        get_user_model().objects.filter(pk__in=stale_ids).delete()
+    return {"expired_sessions": sessions, "unverified_accounts": len(stale_ids)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -217,7 +218,19 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kulturskole] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "kulturskole.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "kulturskole.accounts.forms.SignupForm"}
+# Our labels and hints on allauth's forms (kulturskole/accounts/forms.py).
+ACCOUNT_FORMS = {
+    "login": "kulturskole.accounts.forms.LoginForm",
+    "signup": "kulturskole.accounts.forms.SignupForm",
+    "add_email": "kulturskole.accounts.forms.AddEmailForm",
+    "reset_password": "kulturskole.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "kulturskole.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "kulturskole.accounts.forms.ChangePasswordForm",
+    "set_password": "kulturskole.accounts.forms.SetPasswordForm",
+    "reauthenticate": "kulturskole.accounts.forms.ReauthenticateForm",
+}
+# Security notices by e-mail: password changed or reset, e-mail changed, two factors on/off.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Failed logins are limited per IP and per account; the cache (Redis in production) counts.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -230,11 +243,21 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kulturskole"
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+# Accept the code of the previous and next 30-second window too: phones' clocks drift and a
+# code typed just before its window ends would otherwise fail.
+MFA_TOTP_TOLERANCE = 1
+MFA_ADAPTER = "kulturskole.accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "kulturskole.accounts.forms.AuthenticateForm",
+    "reauthenticate": "kulturskole.accounts.forms.MFAReauthenticateForm",
+    "activate_totp": "kulturskole.accounts.forms.ActivateTOTPForm",
+}
 # Staff roles (office, principal, project leader) and superusers must have TOTP switched on.
 MFA_REQUIRED_FOR_STAFF = envbool("MFA_REQUIRED_FOR_STAFF", True)
 
 SOCIALACCOUNT_ADAPTER = "kulturskole.accounts.adapters.SocialAccountAdapter"
+# ID-porten gives neither e-mail nor name, so the first sign-in asks for them.
+SOCIALACCOUNT_FORMS = {"signup": "kulturskole.accounts.forms.SocialSignupForm"}
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
@@ -246,6 +269,11 @@ IDPORTEN_CLIENT_ID = os.environ.get("IDPORTEN_CLIENT_ID", "")
 IDPORTEN_CLIENT_SECRET = envsecret("IDPORTEN_CLIENT_SECRET")
 IDPORTEN_SERVER_URL = os.environ.get("IDPORTEN_SERVER_URL", "https://idporten.no")
 IDPORTEN_ENABLED = bool(IDPORTEN_CLIENT_ID and IDPORTEN_CLIENT_SECRET)
+# The sign-in button posts to us and we redirect to ID-porten's authorize endpoint, which lives
+# on a sub-domain (login.idporten.no, login.test.idporten.no). Browsers apply the CSP
+# form-action to that redirect too, so both the server and its sub-domains are allowed.
+_idporten = urlsplit(IDPORTEN_SERVER_URL)
+IDPORTEN_FORM_ACTION = [IDPORTEN_SERVER_URL, f"{_idporten.scheme}://*.{_idporten.netloc}"]
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
         "OAUTH_PKCE_ENABLED": True,
@@ -336,7 +364,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# Only allows submitting the domain to the browsers' HSTS preload list; `check --deploy` wants it.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -348,7 +377,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF, IDPORTEN_SERVER_URL],
+        "form-action": [SELF, *IDPORTEN_FORM_ACTION],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],

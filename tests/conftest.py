@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -11,7 +12,13 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
-    """Fast password hashing, files under a temporary directory, tasks in-process."""
+    """Fast password hashing, files under a temporary directory, tasks in-process, and a cache
+    of its own for each test, so rate-limit counters never leak between tests or between
+    parallel workers sharing one Redis."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

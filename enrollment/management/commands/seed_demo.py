@@ -1,0 +1,53 @@
+"""`manage.py seed_demo`: load the demo schools, families and logins (safe to run again)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from enrollment import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update the demo data: the schools of Sandefjord and the Gjøvik region, "
+        "families, teaching groups and one login per role. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=(
+                "Run even with DEBUG off. The demo password and TOTP secret are public: "
+                "only for a private test server, never one that holds real data."
+            ),
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "DEBUG is off. The demo logins use a published password and TOTP secret, so "
+                "seed_demo refuses to run on what looks like a production server. Use --force "
+                "on a private test server."
+            )
+        result = demo.seed_demo(today=timezone.localdate())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {result.schools} schools, {result.offers} offers, "
+                f"{result.households} households, {result.pupils} pupils, "
+                f"{result.users} logins."
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write(demo.logins_table())
+        self.stdout.write("")
+        self.stdout.write(
+            "Roles marked 'yes' sign in with two factors. The current 6-digit code is printed by\n"
+            "    python manage.py demo_totp_code\n"
+            f"or add the demo secret {demo.DEMO_TOTP_SECRET} to any authenticator app\n"
+            "(time-based, 6 digits, 30 seconds)."
+        )

@@ -1,0 +1,307 @@
+"""The demo data: idempotent, real schools of the seed documents, and logins that work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from enrollment import demo
+from enrollment.models import (
+    Department,
+    Household,
+    Offer,
+    OfficeHours,
+    Pupil,
+    School,
+    TeachingGroup,
+    Term,
+)
+from kulturskole.access import Role, has_totp, roles_for
+from regional.models import Region
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+TODAY = dt.date(2026, 9, 1)
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def seeded(db: Any) -> demo.SeedResult:
+    return demo.seed_demo(today=TODAY)
+
+
+@pytest.mark.django_db
+def test_running_it_twice_changes_no_row_count(settings: Any) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    first = row_counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert row_counts() == first
+    assert first["enrollment.School"] == 7
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_run_with_debug_off(settings: Any) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not School.objects.exists()
+
+
+@pytest.mark.django_db
+def test_force_runs_it_with_debug_off(settings: Any) -> None:
+    settings.DEBUG = False
+    call_command("seed_demo", "--force", stdout=io.StringIO())
+    assert School.objects.filter(slug="sandefjord").exists()
+
+
+def test_it_prints_every_login_with_password_and_totp_hint(db: Any, settings: Any) -> None:
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    text = out.getvalue()
+    for login in demo.DEMO_LOGINS:
+        assert login.email in text
+    assert demo.DEMO_PASSWORD in text
+    assert "demo_totp_code" in text
+    assert demo.DEMO_TOTP_SECRET in text
+
+
+def test_sandefjord_has_its_contact_details_and_two_locations(seeded: Any) -> None:
+    school = School.objects.get(slug="sandefjord")
+    assert school.email == "kulturskolen@sandefjord.kommune.no"
+    assert school.phone == "33 48 86 70"
+    assert "sandefjord.kommune.no/kulturskolen" in school.website
+    assert set(school.locations.values_list("name", flat=True)) == {
+        "Sandefjord videregående skole, Bugården",
+        "Sandar Øst",
+    }
+    hours = {(h.weekday, h.opens_at, h.closes_at) for h in school.office_hours.all()}
+    assert (OfficeHours.Weekday.FRIDAY, dt.time(9), dt.time(14)) in hours
+    assert len(hours) == 5
+
+
+def test_sandefjord_policy_keeps_the_rule_book_defaults(seeded: Any) -> None:
+    policy = School.objects.get(slug="sandefjord").policy
+    assert policy.appeal_body == "Skole- og barnehagesjefen i Sandefjord kommune"
+    assert policy.max_open_place_applications == 2
+
+
+def test_the_gjovik_region_has_its_six_schools(seeded: Any) -> None:
+    region = Region.objects.get(slug="gjovikregionen")
+    assert set(region.schools.values_list("name", flat=True)) == {
+        "Kulturskolen Mjølkefabrikken",
+        "Fyrverkeriet Kulturskole",
+        "Søndre Land Kulturskole",
+        "Nordre Land Kulturskole",
+        "Gjøvik Kunst- og kulturskole",
+        "Gjøvik videregående skole",
+    }
+    assert School.objects.get(slug="gjovik-vgs").kind == School.Kind.UPPER_SECONDARY
+    assert (
+        School.objects.get(slug="gjovik").policy.appeal_body == "Kommunedirektøren i Gjøvik kommune"
+    )
+
+
+def test_every_culture_school_has_locations_hours_offers_and_four_terms(seeded: Any) -> None:
+    for school in School.objects.filter(kind=School.Kind.CULTURE_SCHOOL):
+        assert school.locations.exists(), school
+        assert school.office_hours.exists(), school
+        assert school.offers.count() >= 5, school
+        assert set(school.terms.values_list("year", "season")) == {
+            (2026, "spring"),
+            (2026, "autumn"),
+            (2027, "spring"),
+            (2027, "autumn"),
+        }, school
+        assert school.policy.pk == school.pk
+
+
+def test_terms_follow_the_norwegian_school_year(seeded: Any) -> None:
+    for term in Term.objects.all():
+        if term.season == Term.Season.AUTUMN:
+            assert term.starts_on.month == 8 and 14 <= term.starts_on.day <= 24
+            assert term.ends_on.month == 12
+        else:
+            assert term.starts_on.month == 1 and term.ends_on.month == 6
+        assert 16 <= term.teaching_weeks <= 18
+
+
+def test_offers_cover_the_disciplines_and_the_special_rules(seeded: Any) -> None:
+    sandefjord = Offer.objects.filter(school__slug="sandefjord")
+    assert {"fiolin", "cello", "piano", "gitar", "sang", "band", "hiphop", "ballett"} <= set(
+        sandefjord.values_list("slug", flat=True)
+    )
+    assert set(sandefjord.values_list("discipline", flat=True)) >= {
+        "music",
+        "dance",
+        "drama",
+        "visual_art",
+    }
+    assert sandefjord.get(slug="teater").parent_work_group
+    assert sandefjord.get(slug="strykeorkester").parent_work_group
+    course = sandefjord.get(kind=Offer.Kind.COURSE)
+    assert course.course_starts_on < course.course_ends_on
+    performer = sandefjord.get(audition_required=True)
+    assert performer.department.performer_track
+    assert performer.department.name == "Utøver"
+    assert performer.effort_requirements
+    assert Department.objects.get(school__slug="sandefjord", name="Utøver").performer_track
+
+
+def test_households_have_siblings_grades_and_varied_consent(seeded: Any) -> None:
+    sandefjord = Household.objects.filter(school__slug="sandefjord")
+    sizes = sorted(household.pupils.count() for household in sandefjord)
+    assert len(sizes) >= 3
+    assert 3 in sizes and 2 in sizes
+    assert Household.objects.exclude(school__slug="sandefjord").exists()
+    hansen = sandefjord.get(name="Hansen")
+    assert hansen.payer.user.email == demo.GUARDIAN.email
+    assert hansen.guardians.count() == 2
+    assert set(Pupil.objects.values_list("photo_consent", flat=True)) == {
+        "granted",
+        "refused",
+        "not_answered",
+    }
+    emma = hansen.pupils.get(first_name="Emma")
+    assert emma.grade_school_year == 2026
+    assert emma.grade_on(TODAY) == 7
+    assert emma.age_on(TODAY) == 12
+
+
+def test_the_teacher_has_groups_in_autumn_2026_and_spring_2027(seeded: Any) -> None:
+    teacher = get_user_model().objects.get(email=demo.TEACHER.email)
+    terms = set(
+        TeachingGroup.objects.filter(teacher=teacher).values_list("term__year", "term__season")
+    )
+    assert terms == {(2026, "autumn"), (2027, "spring")}
+
+
+@pytest.mark.parametrize(
+    "login,role,school_or_region",
+    [
+        (demo.GUARDIAN, Role.GUARDIAN, None),
+        (demo.SECOND_GUARDIAN, Role.GUARDIAN, None),
+        (demo.TEACHER, Role.TEACHER, "sandefjord"),
+        (demo.OFFICE, Role.OFFICE, "sandefjord"),
+        (demo.PRINCIPAL, Role.PRINCIPAL, "sandefjord"),
+        (demo.GJOVIK_OFFICE, Role.OFFICE, "gjovik"),
+        (demo.PROJECT_LEADER, Role.PROJECT_LEADER, "gjovikregionen"),
+        (demo.STEERING_GROUP, Role.STEERING_GROUP, "gjovikregionen"),
+    ],
+)
+def test_each_demo_user_authenticates_and_holds_its_role(
+    seeded: Any, login: demo.DemoLogin, role: str, school_or_region: str | None
+) -> None:
+    user = authenticate(email=login.email, password=demo.DEMO_PASSWORD)
+    assert user is not None
+    held = roles_for(user)
+    assert held.has(role)
+    assert held.held == {role}
+    if role in (Role.PROJECT_LEADER, Role.STEERING_GROUP):
+        assert held.region_ids(role) == {Region.objects.get(slug=school_or_region).pk}
+    elif school_or_region:
+        assert held.school_ids(role) == {School.objects.get(slug=school_or_region).pk}
+    assert held.requires_mfa == login.needs_totp == has_totp(user)
+    assert user.emailaddress_set.get(primary=True).verified
+
+
+def test_the_superuser_authenticates_and_needs_totp(seeded: Any) -> None:
+    user = authenticate(email=demo.SUPERUSER.email, password=demo.DEMO_PASSWORD)
+    assert user is not None and user.is_superuser and user.is_staff
+    assert roles_for(user).requires_mfa and has_totp(user)
+
+
+def test_a_guardian_signs_in_through_the_login_form(seeded: Any, client: Client) -> None:
+    response = client.post(
+        "/accounts/login/", {"login": demo.GUARDIAN.email, "password": demo.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    assert "Emma" in page.content.decode()
+
+
+def test_office_staff_sign_in_with_the_demo_totp_code(
+    seeded: Any, client: Client, settings: Any
+) -> None:
+    # A private cache: allauth remembers used codes, and a shared Redis cache would let a
+    # parallel test that used the same code in the same 30 seconds make this one fail.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "demo-totp-login",
+        }
+    }
+    # The clock stands still, so the code cannot expire between reading and sending it.
+    with time_machine.travel(time.time(), tick=False):
+        response = client.post(
+            "/accounts/login/", {"login": demo.OFFICE.email, "password": demo.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302
+        assert "/2fa/" in response["Location"]
+        code, _ = demo.current_totp_code()
+        response = client.post(response["Location"], {"code": code})
+        assert response.status_code == 302, response.content.decode()[:500]
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    assert "Sandefjord kulturskole" in page.content.decode()
+
+
+def test_seeding_twice_keeps_one_totp_authenticator_per_user(seeded: Any) -> None:
+    demo.seed_demo(today=TODAY)
+    authenticator = apps.get_model("mfa", "Authenticator")
+    assert authenticator.objects.filter(type="totp").count() == sum(
+        login.needs_totp for login in demo.DEMO_LOGINS
+    )
+
+
+def test_demo_totp_code_prints_the_current_code(settings: Any) -> None:
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("demo_totp_code", stdout=out, stderr=io.StringIO())
+    code = out.getvalue().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    assert code in {demo.current_totp_code()[0], demo.current_totp_code(at=time.time() - 30)[0]}
+
+
+def test_demo_totp_code_refuses_with_debug_off(settings: Any) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("demo_totp_code", stdout=io.StringIO())
+
+
+def test_the_totp_code_matches_a_known_vector() -> None:
+    # Same algorithm as any authenticator app: RFC 6238 with SHA-1, 6 digits, 30 seconds.
+    code, remaining = demo.current_totp_code(at=0)
+    assert remaining == 30
+    assert re.fullmatch(r"\d{6}", code)
+    assert demo.current_totp_code(at=29)[0] == code
+    assert demo.current_totp_code(at=30)[0] != code
+
+
+def test_the_readme_lists_every_demo_login() -> None:
+    text = README.read_text(encoding="utf-8")
+    for login in demo.DEMO_LOGINS:
+        assert login.email in text
+    assert demo.DEMO_PASSWORD in text
+    assert demo.DEMO_TOTP_SECRET in text
+
+
+def test_grades_follow_the_birth_year() -> None:
+    assert demo.grade_for(dt.date(2016, 3, 14), 2026) == 5
+    assert demo.grade_for(dt.date(2021, 3, 14), 2026) == 0
+    assert demo.grade_for(dt.date(2007, 3, 14), 2026) is None
