@@ -40,8 +40,8 @@ format: install
 
 # Collect new strings into the catalogues, then translate them and run `make messages` again.
 messages: install
-	$(PY) manage.py makemessages --no-location --no-obsolete -l nb -l nn -l en -i '.venv/*' -i 'staticfiles/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages --no-location --no-obsolete -l nb -l nn -i '.venv/*' -i 'staticfiles/*' -i 'tests/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'locale_vendor/*'
 
 # A worker and beat need a broker: set REDIS_URL. Without it tasks run inside the web process.
 worker: install

@@ -21,8 +21,11 @@ from enrollment import rules
 from enrollment.filters import OfferFilter
 from enrollment.models import Offer, OfficeHours, School
 from kulturskole.access import pupils_for_guardian, roles_for
+from kulturskole.pdf import render_pdf
 
 CATALOGUE_PAGE_SIZE = 24
+# A printed catalogue longer than this is a book, not a handout.
+CATALOGUE_PDF_LIMIT = 300
 # The element the filter form updates with htmx; its id is also how the view recognises the
 # request for the results alone.
 RESULTS_TARGET = "offer-results"
@@ -119,6 +122,48 @@ def school_detail(request: HttpRequest, school: str) -> HttpResponse:
     # The same address answers with a whole page or the results only.
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+def catalogue_pdf(request: HttpRequest, school: str) -> HttpResponse:
+    """The school's catalogue, with the same filters as the page, as a printable PDF.
+
+    Offices hand it out at schools and libraries; parents print the offers for one age.
+    """
+    school_obj = get_object_or_404(School.objects.filter(is_public=True), slug=school)
+    offers = (
+        Offer.objects.published()
+        .filter(school=school_obj)
+        .select_related("location", "department")
+        .order_by("discipline", "name", "pk")
+    )
+    filterset = OfferFilter(request.GET, queryset=offers, school=school_obj)
+    context = {
+        "school": school_obj,
+        "offers": filterset.qs[:CATALOGUE_PDF_LIMIT],
+        "filters": [
+            (field.label, _describe_choice(field))
+            for field in filterset.form
+            if filterset.form.cleaned_data.get(field.name)
+        ],
+        "office_hours": group_office_hours(
+            school_obj.office_hours.values_list("weekday", "opens_at", "closes_at")
+        ),
+        "printed_on": timezone.localdate(),
+    }
+    response = HttpResponse(
+        render_pdf("pdf/catalogue.html", context), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="{school_obj.slug}-catalogue.pdf"'
+    return response
+
+
+def _describe_choice(field: Any) -> str:
+    """The chosen value of a filter as the visitor saw it (the label of a choice)."""
+    value = field.form.cleaned_data[field.name]
+    choices = dict(getattr(field.field, "choices", []) or [])
+    if hasattr(value, "pk"):
+        return str(value)
+    return str(choices.get(value, value))
 
 
 def offer_detail(request: HttpRequest, school: str, offer: str) -> HttpResponse:

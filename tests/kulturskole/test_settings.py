@@ -76,7 +76,7 @@ def clean_environment(**overrides: str) -> dict[str, str]:
 
 
 def run(args: list[str], **overrides: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 -- our own interpreter and fixed arguments
+    return subprocess.run(
         [sys.executable, *args],
         cwd=BASE_DIR,
         env=clean_environment(**overrides),
