@@ -163,15 +163,20 @@ def regions_for(user: Any, *roles: str) -> models.QuerySet[Region]:
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
-    """Signed-in users holding none of `roles` get 403; anonymous users go to the login page."""
+    """Signed-in users holding none of `roles` get 403; anonymous users go to the login page.
+
+    A superuser passes too, except on personal pages ("my family", "my groups") that only
+    make sense for someone who holds the role.
+    """
 
     roles: Iterable[str] = ()
+    superuser_passes = True
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         held = roles_for(request.user)
-        if not (held.is_superuser or held.has(*self.roles)):
+        if not ((self.superuser_passes and held.is_superuser) or held.has(*self.roles)):
             self.raise_exception = True
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
@@ -200,6 +205,7 @@ class GuardianMixin(RoleRequiredMixin):
     """For the family pages. Signed-in users without a household may still register one."""
 
     roles = (Role.GUARDIAN,)
+    superuser_passes = False
 
     def pupils(self) -> models.QuerySet[Pupil]:
         return pupils_for_guardian(self.request.user)  # type: ignore[attr-defined]
@@ -210,6 +216,7 @@ class GuardianMixin(RoleRequiredMixin):
 
 class TeacherMixin(RoleRequiredMixin):
     roles = (Role.TEACHER,)
+    superuser_passes = False
 
     def groups(self) -> models.QuerySet[TeachingGroup]:
         return groups_for_teacher(self.request.user)  # type: ignore[attr-defined]
