@@ -10,13 +10,14 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.models import Discipline, Location, Offer, School
+from kulturskole.forms import FilterForm
 
 # Oldest age a visitor can filter by; offers for adults have no upper age at all.
 MAX_FILTER_AGE = 99
 MAX_SEARCH_LENGTH = 100
 
 
-class OfferFilterForm(forms.Form):
+class OfferFilterForm(FilterForm):
     """The filter form; invalid values are shown next to their field and left out."""
 
     def clean_q(self) -> str:

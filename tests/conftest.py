@@ -31,6 +31,17 @@ def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
+def client() -> Client:
+    """A browser that asked for English, so assertions read the source strings.
+
+    Bokmål is the default language; tests of the default use a Client() of their own.
+    """
+    english = Client()
+    english.cookies["django_language"] = "en"
+    return english
+
+
+@pytest.fixture
 def school(db: Any) -> Any:
     return factories.SchoolFactory(name="Sandefjord kulturskole", slug="sandefjord")
 

@@ -33,6 +33,7 @@ from enrollment.models import (
     Term,
 )
 from kulturskole.fields import MonthDayFormField
+from kulturskole.forms import FilterForm
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -110,6 +111,7 @@ class PupilFilter(django_filters.FilterSet):
     class Meta:
         model = Pupil
         fields: list[str] = []
+        form = FilterForm
 
     def filter_name(self, queryset: QuerySet[Pupil], name: str, value: str) -> QuerySet[Pupil]:
         for word in value.split()[:5]:

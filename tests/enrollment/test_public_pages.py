@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.test import Client
 from django.utils import translation
 
 from enrollment.models import OfficeHours
@@ -108,9 +109,9 @@ def test_s1c_the_school_page_shows_office_hours_with_weekday_names(client, schoo
 
 
 @pytest.mark.django_db
-def test_s1c_the_school_page_names_weekdays_in_bokmal_by_default(client, school):
+def test_s1c_the_school_page_names_weekdays_in_bokmal_by_default(school):
     factories.OfficeHoursFactory(school=school, weekday=OfficeHours.Weekday.MONDAY)
-    content = client.get(SCHOOL_URL).content.decode()
+    content = Client().get(SCHOOL_URL).content.decode()
     assert "<dt>Mandag</dt>" in content
 
 
