@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -63,6 +64,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             school_count=Count("schools", distinct=True)
         )
     return render(request, "dashboard.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every page that names none (the admin, PDFs)."""
+    return HttpResponsePermanentRedirect(static("img/logo.svg"))
 
 
 @never_cache

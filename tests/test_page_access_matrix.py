@@ -41,6 +41,7 @@ SCHOOL_ADMINS = ["office", "principal", "superuser"]
 # Our own pages; allauth's and the admin's have their own tests in tests/kulturskole/.
 OWN_MODULES = ("kulturskole", "enrollment", "waitlist", "billing", "regional")
 NOT_PAGES = {
+    "favicon": "a redirect to the logo, tested below",
     "set_language": "a POST-only form action, tested in tests/kulturskole/test_auth.py",
 }
 
@@ -270,3 +271,9 @@ def test_impossible_ids_are_not_found(world, pk):
     client = login(Client(), world.users["guardian"])
     response = client.get(f"/family/children/{pk}/")
     assert response.status_code == 404
+
+
+def test_favicon_redirects_to_the_logo_for_everyone(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/logo.svg")
