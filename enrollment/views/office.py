@@ -159,7 +159,8 @@ class ServiceFormView(OfficeMixin, FormView):
         return context
 
     def perform(self, form: Any) -> Any:
-        raise NotImplementedError
+        """Each page's own write: subclasses call their service (`offer_create`, …) here."""
+        raise NotImplementedError(f"{type(self).__name__} must define perform()")
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
