@@ -29,8 +29,8 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN python manage.py compilemessages --verbosity 0 \
  && useradd --system --uid 1000 --home-dir /app --shell /usr/sbin/nologin app \
- && mkdir -p /app/staticfiles /app/media /var/lib/celery \
- && chown -R app:app /app/staticfiles /app/media /var/lib/celery \
+ && mkdir -p /app/staticfiles /app/media /app/private /var/lib/celery \
+ && chown -R app:app /app/staticfiles /app/media /app/private /var/lib/celery \
  && chmod +x /app/docker/entrypoint.sh
 
 USER app

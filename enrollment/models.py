@@ -20,6 +20,7 @@ from stdnum.no import orgnr
 from enrollment import rules
 from kulturskole.access import Role
 from kulturskole.fields import MoneyField, MonthDay, MonthDayField
+from kulturskole.storage import private_storage
 
 
 def validate_orgnr(value: str) -> None:
@@ -700,3 +701,238 @@ class TeachingGroup(models.Model):
     @property
     def school(self) -> School:
         return self.offer.school
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def open(self) -> ApplicationQuerySet:
+        return self.filter(status__in=Application.OPEN_STATUSES)
+
+    def for_places(self) -> ApplicationQuerySet:
+        return self.filter(offer__kind=Offer.Kind.PLACE)
+
+
+class Application(models.Model):
+    """A søknad: one pupil, one offer. Its seniority date orders the waiting list (§4a)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("On the waiting list")
+        OFFERED = "offered", _("Place offered")
+        ADMITTED = "admitted", _("Admitted")
+        DECLINED = "declined", _("Place declined")
+        LAPSED = "lapsed", _("Offer not answered in time")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("Application")
+        SWITCH = "switch", _("Switch from a current place")
+        VACANCY = "vacancy", _("Advertised vacancy")
+        RETURN = "return", _("Return from leave")
+
+    OPEN_STATUSES = (Status.WAITING, Status.OFFERED)
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="applications", verbose_name=_("pupil")
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, related_name="applications", verbose_name=_("offer")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.NEW)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.WAITING, db_index=True
+    )
+    preference = models.PositiveSmallIntegerField(
+        _("preference"),
+        null=True,
+        blank=True,
+        help_text=_("1 for the first choice among the pupil's applications for places."),
+    )
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    seniority_date = models.DateField(
+        _("seniority date"),
+        help_text=_("§4a: the waiting list is ordered by this date, earliest first."),
+    )
+    switch_from = models.ForeignKey(
+        "Placement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="switch_requests",
+        verbose_name=_("switch from"),
+        help_text=_("§11: the place the pupil leaves when the new one starts."),
+    )
+    audition_requested_at = models.DateTimeField(_("audition requested"), null=True, blank=True)
+    age_exception_reason = models.TextField(
+        _("reason for the age exception"), blank=True, help_text=_("§4a")
+    )
+    age_exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("age exception granted by"),
+    )
+    note = models.TextField(_("message to the school"), blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["seniority_date", "submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "offer"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="application_one_open_per_pupil_and_offer",
+            ),
+            models.CheckConstraint(
+                condition=Q(preference__isnull=True) | Q(preference__gte=1),
+                name="application_preference_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["offer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} – {self.offer}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Placement(models.Model):
+    """An elevplass or kursplass held by a pupil, from a starting term until it ends."""
+
+    class Status(models.TextChoices):
+        TRIAL = "trial", _("Trial lessons")
+        ACTIVE = "active", _("Active")
+        ON_LEAVE = "on_leave", _("On leave")
+        ENDED = "ended", _("Ended")
+
+    # Statuses that take up one of the offer's places; a pupil on leave frees it (§14a).
+    OCCUPYING = (Status.TRIAL, Status.ACTIVE)
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="placements", verbose_name=_("pupil")
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, related_name="placements", verbose_name=_("offer")
+    )
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="placement",
+        verbose_name=_("application"),
+    )
+    starts_term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="+", verbose_name=_("first term")
+    )
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.TRIAL, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "offer"],
+                condition=~Q(status="ended"),
+                name="placement_one_current_per_pupil_and_offer",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="placement_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} – {self.offer}"
+
+
+class Contract(models.Model):
+    """The contract a guardian signs to accept a place (§4b); the signed PDF is kept."""
+
+    placement = models.OneToOneField(
+        Placement, on_delete=models.PROTECT, related_name="contract", verbose_name=_("placement")
+    )
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("guardian")
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    signed_at = models.DateTimeField(_("signed"))
+    signed_from_ip = models.GenericIPAddressField(_("signed from IP address"))
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    rule_book_version = models.CharField(_("rule book version"), max_length=50)
+    document = models.FileField(
+        _("signed contract (PDF)"), storage=private_storage, upload_to="contracts/%Y/"
+    )
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-signed_at"]
+
+    def __str__(self) -> str:
+        return str(_("Contract for %(placement)s") % {"placement": self.placement})
+
+
+class GuardianInvitation(models.Model):
+    """A guardian invites a second guardian of the household by e-mail."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("guardian invitation")
+        verbose_name_plural = _("guardian invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "email"],
+                condition=Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="invitation_one_pending_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email

@@ -37,3 +37,46 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class OutboundMessage(models.Model):
+    """An e-mail to send, written once under a unique key so it is never sent twice.
+
+    The key names the occasion ("place-offer-17", "deadline-reminder-3-2027-42"): asking to
+    send the same occasion again finds the existing row and does nothing. The status column,
+    changed with a conditional UPDATE, keeps a retried task from sending a sent message.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("occasion"), max_length=200, unique=True)
+    template = models.CharField(_("template"), max_length=100)
+    to_email = models.EmailField(_("to"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=8)
+    context = models.JSONField(_("content"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to_email}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
@@ -231,3 +232,43 @@ class RegionalRoleFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     region = factory.SubFactory(RegionFactory)
     role = Role.PROJECT_LEADER
+
+
+class FeeScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "billing.FeeSchedule"
+        django_get_or_create = ("school", "school_year")
+
+    school = factory.SubFactory(SchoolFactory)
+    school_year = 2026
+    place_fee_per_term = Decimal("1850.00")
+    instrument_rental_per_term = Decimal("400.00")
+    decided_by = "Bystyret 11.12.2025"
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrollment.Application"
+
+    pupil = factory.SubFactory(PupilFactory)
+    offer = factory.SubFactory(
+        OfferFactory, school=factory.SelfAttribute("..pupil.household.school")
+    )
+    submitted_at = factory.LazyFunction(lambda: dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC))
+    seniority_date = factory.LazyAttribute(lambda a: a.submitted_at.date())
+    preference = 1
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrollment.Placement"
+
+    pupil = factory.SubFactory(PupilFactory)
+    offer = factory.SubFactory(
+        OfferFactory, school=factory.SelfAttribute("..pupil.household.school")
+    )
+    starts_term = factory.SubFactory(
+        TermFactory, school=factory.SelfAttribute("..offer.school"), year=2025
+    )
+    starts_on = factory.SelfAttribute("starts_term.starts_on")
+    status = "active"
