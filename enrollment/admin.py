@@ -7,18 +7,25 @@ Users are picked by id (raw_id_fields): the user model's admin belongs to the ac
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.forms.office import POLICY_SECTIONS, PolicyValuesForm
 from enrollment.models import (
+    Application,
+    Contract,
     Department,
     Guardian,
+    GuardianInvitation,
     Household,
     Location,
     Offer,
     OfficeHours,
+    Placement,
     Pupil,
     School,
     SchoolPolicy,
@@ -212,3 +219,66 @@ class TeachingGroupAdmin(admin.ModelAdmin):
     list_select_related = ["offer__location", "offer__school", "term", "teacher", "location"]
     autocomplete_fields = ["offer", "term", "location"]
     raw_id_fields = ["teacher"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "pupil",
+        "offer",
+        "kind",
+        "status",
+        "preference",
+        "seniority_date",
+        "submitted_at",
+    ]
+    list_filter = ["status", "kind", "offer__school"]
+    search_fields = ["pupil__first_name", "pupil__last_name", "offer__name"]
+    list_select_related = ["pupil", "offer__location"]
+    autocomplete_fields = ["pupil", "offer"]
+    raw_id_fields = ["submitted_by", "age_exception_by", "switch_from"]
+    date_hierarchy = "submitted_at"
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["pupil", "offer", "status", "starts_on", "ends_on"]
+    list_filter = ["status", "offer__school"]
+    search_fields = ["pupil__first_name", "pupil__last_name", "offer__name"]
+    list_select_related = ["pupil", "offer__location"]
+    autocomplete_fields = ["pupil", "offer"]
+    raw_id_fields = ["application", "starts_term"]
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """Signed contracts are evidence: readable, never changed."""
+
+    list_display = ["placement", "guardian", "signed_at", "signed_from_ip", "rule_book_version"]
+    search_fields = ["guardian__last_name", "placement__pupil__last_name"]
+    list_select_related = ["placement__pupil", "placement__offer__location", "guardian"]
+    readonly_fields = [
+        "placement",
+        "guardian",
+        "signed_by",
+        "signed_at",
+        "signed_from_ip",
+        "user_agent",
+        "rule_book_version",
+        "sha256",
+    ]
+    exclude = ["document"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(GuardianInvitation)
+class GuardianInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "household", "created_at", "accepted_at", "cancelled_at"]
+    search_fields = ["email", "household__name"]
+    list_select_related = ["household"]
+    raw_id_fields = ["household", "invited_by", "accepted_by"]

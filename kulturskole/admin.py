@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from kulturskole.models import AuditEvent
+from kulturskole.models import AuditEvent, OutboundMessage
 
 
 @admin.register(AuditEvent)
@@ -28,4 +28,33 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(admin.ModelAdmin):
+    """Sent and waiting e-mails, for answering "did the school e-mail us?". Read-only."""
+
+    list_display = ["created_at", "to_email", "template", "status", "sent_at", "attempts"]
+    list_filter = ["status", "template"]
+    search_fields = ["to_email", "key"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "key",
+        "template",
+        "to_email",
+        "user",
+        "language",
+        "context",
+        "status",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
