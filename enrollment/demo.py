@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from django.db import transaction
 
 from enrollment import rules
 from enrollment.models import (
+    Application,
     Department,
     Discipline,
     Guardian,
@@ -35,6 +37,7 @@ from enrollment.models import (
     Location,
     Offer,
     OfficeHours,
+    Placement,
     Pupil,
     School,
     SchoolPolicy,
@@ -488,21 +491,23 @@ SCHOOLS: tuple[SchoolSpec, ...] = (
                 "Tilbud med krav til egeninnsats og konferansetime med hjemmet hvert halvår.",
             ),
         ),
+        # Fewer places than the catalogue, so the demo families fill some offers and the
+        # waiting lists, vacancies and statistics have something to show.
         offers=(
-            ("fiolin", BUGARDEN, {}),
-            ("cello", BUGARDEN, {}),
-            ("piano", BUGARDEN, {}),
-            ("gitar", SANDAR_OST, {}),
-            ("sang", BUGARDEN, {}),
-            ("strykeorkester", BUGARDEN, {}),
-            ("band", SANDAR_OST, {}),
-            ("hiphop", SANDAR_OST, {}),
-            ("ballett", BUGARDEN, {}),
-            ("teater", BUGARDEN, {}),
-            ("billedkunst", SANDAR_OST, {}),
+            ("fiolin", BUGARDEN, {"capacity": 6}),
+            ("cello", BUGARDEN, {"capacity": 4}),
+            ("piano", BUGARDEN, {"capacity": 8}),
+            ("gitar", SANDAR_OST, {"capacity": 6}),
+            ("sang", BUGARDEN, {"capacity": 8}),
+            ("strykeorkester", BUGARDEN, {"capacity": 20}),
+            ("band", SANDAR_OST, {"capacity": 8}),
+            ("hiphop", SANDAR_OST, {"capacity": 12}),
+            ("ballett", BUGARDEN, {"capacity": 10}),
+            ("teater", BUGARDEN, {"capacity": 12}),
+            ("billedkunst", SANDAR_OST, {"capacity": 10}),
             ("keramikk", SANDAR_OST, {}),
-            ("film", BUGARDEN, {}),
-            ("utover-klassisk", BUGARDEN, {}),
+            ("film", BUGARDEN, {"capacity": 8}),
+            ("utover-klassisk", BUGARDEN, {"capacity": 4}),
         ),
     ),
     _gjovik_region_school(
@@ -775,6 +780,219 @@ TEACHER_GROUPS = (
 TEACHER_TERMS = ((2026, Term.Season.AUTUMN), (2027, Term.Season.SPRING))
 
 
+# --- Applicants, places and fees -----------------------------------------------------------
+
+# Invented families at Sandefjord whose children hold places or wait for one, so the waiting
+# lists, the vacancies page and the statistics have something to show.
+
+
+def _applicant_family(
+    name: str, guardian: str, number: int, *pupils: tuple[str, dt.date, str]
+) -> HouseholdSpec:
+    email = f"{guardian.lower()}.{name.lower()}@example.org"
+    return HouseholdSpec(
+        school=SANDEFJORD,
+        name=name,
+        street_address=f"Eksempelveien {number}",
+        postal_code="3215",
+        city="Sandefjord",
+        guardians=((guardian, name, email, None),),
+        pupils=pupils,
+    )
+
+
+APPLICANT_HOUSEHOLDS: tuple[HouseholdSpec, ...] = (
+    _applicant_family(
+        "Johansen",
+        "Anne",
+        11,
+        ("Ingrid", dt.date(2013, 5, 2), GRANTED),
+        ("Mia", dt.date(2017, 8, 19), GRANTED),
+    ),
+    _applicant_family(
+        "Olsen",
+        "Lars",
+        12,
+        ("Mathias", dt.date(2012, 1, 30), GRANTED),
+        ("Sander", dt.date(2014, 10, 9), REFUSED),
+    ),
+    _applicant_family(
+        "Larsen",
+        "Hilde",
+        13,
+        ("Selma", dt.date(2011, 3, 14), GRANTED),
+        ("Theo", dt.date(2015, 6, 1), NOT_ANSWERED),
+    ),
+    _applicant_family("Kristiansen", "Per", 14, ("Vilde", dt.date(2011, 9, 22), GRANTED)),
+    _applicant_family(
+        "Pettersen",
+        "Camilla",
+        15,
+        ("Aksel", dt.date(2013, 2, 11), GRANTED),
+        ("Liam", dt.date(2016, 12, 5), GRANTED),
+    ),
+    _applicant_family(
+        "Andersen",
+        "Thomas",
+        16,
+        ("Oskar", dt.date(2012, 7, 7), REFUSED),
+        ("Emil", dt.date(2015, 4, 18), GRANTED),
+    ),
+    _applicant_family(
+        "Pedersen",
+        "Marius",
+        17,
+        ("Maja", dt.date(2014, 11, 27), GRANTED),
+        ("Hedda", dt.date(2016, 2, 3), GRANTED),
+    ),
+    _applicant_family(
+        "Jensen",
+        "Ane",
+        18,
+        ("Filip", dt.date(2010, 8, 8), GRANTED),
+        ("Lea", dt.date(2017, 3, 29), NOT_ANSWERED),
+    ),
+    _applicant_family(
+        "Karlsen",
+        "Kristoffer",
+        19,
+        ("Ella", dt.date(2013, 12, 12), GRANTED),
+        ("Noah", dt.date(2018, 5, 24), GRANTED),
+    ),
+    _applicant_family(
+        "Eriksen",
+        "Ragnhild",
+        20,
+        ("Henrik", dt.date(2011, 10, 31), GRANTED),
+        ("Tuva", dt.date(2018, 7, 16), GRANTED),
+    ),
+    _applicant_family(
+        "Nguyen",
+        "Thu",
+        21,
+        ("Linh", dt.date(2012, 4, 4), GRANTED),
+        ("Minh", dt.date(2014, 9, 9), REFUSED),
+    ),
+    _applicant_family(
+        "Moen",
+        "Jon",
+        22,
+        ("Sara", dt.date(2015, 1, 20), GRANTED),
+        ("Tobias", dt.date(2010, 6, 6), GRANTED),
+    ),
+    _applicant_family(
+        "Ahmed",
+        "Leila",
+        23,
+        ("Yusuf", dt.date(2012, 2, 29), REFUSED),
+        ("Amina", dt.date(2017, 11, 2), REFUSED),
+    ),
+    _applicant_family(
+        "Dahl",
+        "Sigrid",
+        24,
+        ("Elias", dt.date(2013, 7, 3), GRANTED),
+        (
+            "Ida",
+            dt.date(2016, 10, 14),
+            NOT_ANSWERED,
+        ),
+    ),
+    _applicant_family(
+        "Kowalski",
+        "Agnieszka",
+        25,
+        ("Jakub", dt.date(2011, 1, 8), GRANTED),
+        ("Zofia", dt.date(2015, 8, 30), GRANTED),
+    ),
+)
+
+# Places held since spring 2026: (household, pupil, offer slug).
+DEMO_PLACES = (
+    ("Johansen", "Ingrid", "fiolin"),
+    ("Olsen", "Mathias", "fiolin"),
+    ("Larsen", "Selma", "fiolin"),
+    ("Kristiansen", "Vilde", "fiolin"),
+    ("Pettersen", "Aksel", "fiolin"),
+    ("Andersen", "Oskar", "piano"),
+    ("Pedersen", "Maja", "piano"),
+    ("Jensen", "Filip", "piano"),
+    ("Karlsen", "Ella", "piano"),
+    ("Eriksen", "Henrik", "piano"),
+    ("Nguyen", "Linh", "piano"),
+    ("Moen", "Sara", "piano"),
+    ("Ahmed", "Yusuf", "gitar"),
+    ("Dahl", "Elias", "gitar"),
+    ("Kowalski", "Jakub", "gitar"),
+    ("Olsen", "Sander", "gitar"),
+    ("Moen", "Tobias", "utover-klassisk"),
+)
+PLACES_FROM = (2026, Term.Season.SPRING)
+
+
+@dataclass(frozen=True)
+class ApplicationSpec:
+    household: str
+    pupil: str
+    offer: str
+    # A fixed day, or a number of days before the day the demo is seeded (recent applicants,
+    # so the chart of waiting over time moves).
+    submitted: dt.date | int
+    preference: int = 1
+    switch: bool = False  # §11: wants to leave the place held, does not count in §5d
+    audition: str = ""  # "passed" or "pending" (§4c–d)
+    score: int | None = None
+
+
+DEMO_APPLICATIONS = (
+    # Hansen: Jonas waits for piano, with guitar as his second choice (§3b).
+    ApplicationSpec("Hansen", "Jonas", "piano", dt.date(2026, 2, 14)),
+    ApplicationSpec("Hansen", "Jonas", "gitar", dt.date(2026, 3, 1), preference=2),
+    # Fiolin is full.
+    ApplicationSpec("Andersen", "Emil", "fiolin", dt.date(2025, 9, 15)),
+    ApplicationSpec("Andersen", "Emil", "gitar", dt.date(2025, 9, 20), preference=2),
+    ApplicationSpec("Jensen", "Lea", "fiolin", dt.date(2025, 11, 2)),
+    ApplicationSpec("Johansen", "Mia", "fiolin", dt.date(2026, 1, 20)),
+    ApplicationSpec("Karlsen", "Noah", "fiolin", dt.date(2026, 8, 25)),  # late (§3a)
+    ApplicationSpec("Ahmed", "Amina", "fiolin", 25),
+    # Piano has one free place and a list that will take it.
+    ApplicationSpec("Pedersen", "Hedda", "piano", dt.date(2025, 6, 10)),
+    ApplicationSpec("Pettersen", "Liam", "piano", dt.date(2025, 12, 1)),
+    ApplicationSpec("Dahl", "Ida", "piano", dt.date(2026, 6, 12)),  # late (§3a)
+    ApplicationSpec("Olsen", "Sander", "piano", dt.date(2026, 3, 10), switch=True),
+    # Gitar: two free places, three on the list.
+    ApplicationSpec("Larsen", "Theo", "gitar", dt.date(2026, 1, 5)),
+    ApplicationSpec("Nguyen", "Minh", "gitar", dt.date(2026, 5, 20)),  # late (§3a)
+    # Vacancies elsewhere, with a few recent applicants.
+    ApplicationSpec("Kowalski", "Zofia", "hiphop", 40),
+    ApplicationSpec("Eriksen", "Tuva", "ballett", 10),
+    # Utøver admits by audition only (§4d).
+    ApplicationSpec(
+        "Kristiansen", "Vilde", "utover-klassisk", dt.date(2026, 2, 2), audition="passed", score=8
+    ),
+    ApplicationSpec("Pettersen", "Aksel", "utover-klassisk", 30, preference=1, audition="pending"),
+)
+
+# The demo guardian's eldest signed the contract for a violin place after main admission.
+HANSEN_PLACE = ("Emma", "fiolin", dt.date(2025, 10, 3))
+HANSEN_SIGNED_AT = dt.datetime(2026, 6, 10, 20, 15, tzinfo=OSLO)
+SNAPSHOT_DAYS = 60
+
+# Fees per place and term and instrument rental, per school year (§12a); course prices (§12b).
+# Examples, not the municipalities' decisions.
+FEES: dict[str, tuple[int, int]] = {
+    SANDEFJORD: (1850, 400),
+    "mjolkefabrikken": (1650, 300),
+    "fyrverkeriet": (1700, 300),
+    "sondre-land": (1600, 250),
+    "nordre-land": (1620, 250),
+    "gjovik": (1790, 350),
+}
+FEE_YEARS = (2026, 2027)
+COURSE_PRICE = 1200
+YEARLY_INCREASE = Decimal("1.03")
+
+
 # --- Seeding -----------------------------------------------------------------------------
 
 
@@ -795,13 +1013,18 @@ def seed_demo(*, today: dt.date) -> SeedResult:
         _seed_region(schools, users)
         _seed_staff_roles(schools, users)
         pupils = 0
-        for spec in HOUSEHOLDS:
+        for spec in (*HOUSEHOLDS, *APPLICANT_HOUSEHOLDS):
             pupils += _seed_household(spec, schools[spec.school], users, today=today)
         _seed_teaching_groups(schools[SANDEFJORD], users[TEACHER.email])
+        _seed_fees(schools)
+        _seed_places(schools[SANDEFJORD])
+        _seed_applications(schools[SANDEFJORD], today=today)
+        _seed_hansen_contract(schools[SANDEFJORD], users[GUARDIAN.email], today=today)
+        _seed_snapshots(schools[SANDEFJORD], today=today)
     return SeedResult(
         schools=len(schools),
         offers=Offer.objects.filter(school__slug__in=schools).count(),
-        households=len(HOUSEHOLDS),
+        households=len(HOUSEHOLDS) + len(APPLICANT_HOUSEHOLDS),
         pupils=pupils,
         users=len(users),
     )
@@ -991,3 +1214,194 @@ def _seed_teaching_groups(school: School, teacher: Any) -> None:
                     "room": "Musikkrom 2" if offer.location.name == BUGARDEN else "",
                 },
             )
+
+
+# --- Fees, places, applications and the waiting-list history --------------------------------
+# The waitlist and billing apps depend on this one, so their models are looked up by name.
+
+
+def _seed_fees(schools: dict[str, School]) -> None:
+    fee_schedule = apps.get_model("billing", "FeeSchedule")
+    course_price = apps.get_model("billing", "CoursePrice")
+    for slug, (place_fee, rental) in FEES.items():
+        school = schools[slug]
+        for index, year in enumerate(FEE_YEARS):
+            factor = YEARLY_INCREASE**index
+            schedule, _ = fee_schedule.objects.update_or_create(
+                school=school,
+                school_year=year,
+                defaults={
+                    "place_fee_per_term": _round_to_ten(place_fee * factor),
+                    "instrument_rental_per_term": _round_to_ten(rental * factor),
+                    "decided_by": (
+                        f"Kommunestyret i {school.municipality} kommune, gebyrsatser "
+                        f"{year}/{(year + 1) % 100:02d} (eksempel)"
+                    ),
+                },
+            )
+            for course in Offer.objects.filter(school=school, kind=Offer.Kind.COURSE):
+                course_price.objects.update_or_create(
+                    schedule=schedule,
+                    offer=course,
+                    defaults={"price": _round_to_ten(COURSE_PRICE * factor)},
+                )
+
+
+def _round_to_ten(amount: Decimal | int) -> Decimal:
+    return (Decimal(amount) / 10).quantize(Decimal(1)) * 10
+
+
+def _pupil(school: School, household: str, first_name: str) -> Pupil:
+    return Pupil.objects.get(
+        household__school=school, household__name=household, first_name=first_name
+    )
+
+
+def _seed_places(school: School) -> None:
+    year, season = PLACES_FROM
+    term = Term.objects.get(school=school, year=year, season=season)
+    for household, first_name, offer_slug in DEMO_PLACES:
+        Placement.objects.update_or_create(
+            pupil=_pupil(school, household, first_name),
+            offer=Offer.objects.get(school=school, slug=offer_slug),
+            defaults={"starts_term": term, "starts_on": term.starts_on},
+            create_defaults={
+                "starts_term": term,
+                "starts_on": term.starts_on,
+                "status": Placement.Status.ACTIVE,
+            },
+        )
+
+
+def _submitted_on(spec: ApplicationSpec, today: dt.date) -> dt.date:
+    if isinstance(spec.submitted, int):
+        return today - dt.timedelta(days=spec.submitted)
+    # Never in the future of the day the demo is seeded for.
+    return min(spec.submitted, today - dt.timedelta(days=1))
+
+
+def _evening(day: dt.date) -> dt.datetime:
+    """Families apply in the evening."""
+    return dt.datetime.combine(day, dt.time(19, 30), tzinfo=OSLO)
+
+
+def _seed_applications(school: School, *, today: dt.date) -> None:
+    audition_model = apps.get_model("waitlist", "Audition")
+    for spec in DEMO_APPLICATIONS:
+        pupil = _pupil(school, spec.household, spec.pupil)
+        offer = Offer.objects.get(school=school, slug=spec.offer)
+        submitted_on = _submitted_on(spec, today)
+        switch_from = (
+            Placement.objects.filter(pupil=pupil).exclude(offer=offer).first()
+            if spec.switch
+            else None
+        )
+        application, _ = Application.objects.update_or_create(
+            pupil=pupil,
+            offer=offer,
+            defaults={
+                "kind": Application.Kind.SWITCH if spec.switch else Application.Kind.NEW,
+                "submitted_at": _evening(submitted_on),
+                "seniority_date": submitted_on,
+                "switch_from": switch_from,
+                "audition_requested_at": _evening(submitted_on) if spec.audition else None,
+            },
+            # What happened to it since (offered, withdrawn …) is left as it is.
+            create_defaults={
+                "kind": Application.Kind.SWITCH if spec.switch else Application.Kind.NEW,
+                "status": Application.Status.WAITING,
+                "preference": spec.preference,
+                "submitted_at": _evening(submitted_on),
+                "seniority_date": submitted_on,
+                "switch_from": switch_from,
+                "audition_requested_at": _evening(submitted_on) if spec.audition else None,
+            },
+        )
+        if not spec.audition:
+            continue
+        passed = spec.audition == "passed"
+        held = _evening(submitted_on + dt.timedelta(days=30)).replace(hour=17, minute=0)
+        audition_model.objects.update_or_create(
+            pupil=pupil,
+            offer=offer,
+            defaults={
+                "application": application,
+                "requested_at": _evening(submitted_on),
+                "scheduled_at": held if passed else _evening(today + dt.timedelta(days=12)),
+                "place": "Bugården, konsertsalen",
+                "result": "passed" if passed else "pending",
+                "score": spec.score if passed else None,
+                "result_note": "Sikker intonasjon og god musikalsk forming." if passed else "",
+                "decided_at": held if passed else None,
+            },
+        )
+
+
+def _seed_hansen_contract(school: School, guardian_user: Any, *, today: dt.date) -> None:
+    """Emma Hansen's violin place, accepted by signing the contract through the service (§4b)."""
+    first_name, offer_slug, applied_on = HANSEN_PLACE
+    pupil = _pupil(school, "Hansen", first_name)
+    offer = Offer.objects.get(school=school, slug=offer_slug)
+    if Placement.objects.filter(pupil=pupil, offer=offer).exists():
+        return
+    from waitlist.services import place_offer_accept
+
+    place_offer_model = apps.get_model("waitlist", "PlaceOffer")
+    term = Term.objects.get(school=school, year=2026, season=Term.Season.AUTUMN)
+    application, _ = Application.objects.update_or_create(
+        pupil=pupil,
+        offer=offer,
+        defaults={
+            "status": Application.Status.OFFERED,
+            "preference": 1,
+            "submitted_at": _evening(applied_on),
+            "seniority_date": applied_on,
+        },
+    )
+    place_offer, _ = place_offer_model.objects.get_or_create(
+        application=application,
+        status="pending",
+        defaults={
+            "offer": offer,
+            "pupil": pupil,
+            "term": term,
+            "offered_at": HANSEN_SIGNED_AT - dt.timedelta(days=3),
+            "reply_by": HANSEN_SIGNED_AT + dt.timedelta(days=11),
+        },
+    )
+    contract = place_offer_accept(
+        user=guardian_user,
+        place_offer=place_offer,
+        ip="192.0.2.10",  # an address reserved for documentation
+        user_agent="Demo data",
+        now=HANSEN_SIGNED_AT,
+    )
+    placement = contract.placement
+    if today >= placement.starts_on + dt.timedelta(weeks=3):  # past the trial lessons (§6)
+        placement.status = Placement.Status.ACTIVE
+        placement.save(update_fields=["status"])
+
+
+def _seed_snapshots(school: School, *, today: dt.date) -> None:
+    """Children waiting each day of the last 60 (§5d), for the chart of waiting over time.
+
+    Counted from the demo applications' dates, plus a few children who waited earlier in the
+    period and have since been given places.
+    """
+    snapshot = apps.get_model("waitlist", "WaitingListSnapshot")
+    counted = [
+        (spec.household, spec.pupil, _submitted_on(spec, today))
+        for spec in DEMO_APPLICATIONS
+        if not spec.switch
+    ]
+    for days_ago in range(SNAPSHOT_DAYS - 1, -1, -1):
+        day = today - dt.timedelta(days=days_ago)
+        waiting = {(household, pupil) for household, pupil, on in counted if on <= day}
+        # Children who waited at the start of the period and got places as the term began.
+        since_admitted = max(0, (6 * (days_ago - 30) + 14) // 29)
+        snapshot.objects.update_or_create(
+            school=school,
+            offer=None,
+            day=day,
+            defaults={"children": len(waiting) + since_admitted},
+        )

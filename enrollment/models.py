@@ -902,9 +902,7 @@ class Contract(models.Model):
 class GuardianInvitation(models.Model):
     """A guardian invites a second guardian of the household by e-mail."""
 
-    household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="invitations"
-    )
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail"))
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)

@@ -17,10 +17,13 @@ from regional.models import Region
 class NavItem:
     label: str
     url: str
-    section: str = ""
+    # Other address prefixes that belong to the same section of the site.
+    also: tuple[str, ...] = ()
 
     def is_current(self, path: str) -> bool:
-        return path == self.url or (self.url != "/" and path.startswith(self.url))
+        if path == self.url or (self.url != "/" and path.startswith(self.url)):
+            return True
+        return any(path.startswith(prefix) for prefix in self.also)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -31,6 +34,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items = [NavItem(_("Overview"), reverse("dashboard"))]
     if held.has(Role.GUARDIAN):
         items.append(NavItem(_("My family"), reverse("family:home")))
+        items.append(
+            NavItem(
+                _("Applications"),
+                reverse("applications:home"),
+                also=("/family/place-offers/", "/family/contracts/", "/family/placements/"),
+            )
+        )
     if held.has(Role.TEACHER):
         items.append(NavItem(_("My groups"), reverse("teaching:groups")))
     # Only the schools and regions the person serves; a superuser reaches the rest from the

@@ -50,9 +50,7 @@ def notify(
         return None
     with translation.override(language):
         full_context = {"site_url": settings.SITE_URL, **context}
-        subject = " ".join(
-            render_to_string(f"emails/{template}_subject.txt", full_context).split()
-        )
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", full_context).split())
         body = render_to_string(f"emails/{template}.txt", full_context)
     with transaction.atomic():
         message, created = OutboundMessage.objects.get_or_create(

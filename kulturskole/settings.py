@@ -179,10 +179,40 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery finds only modules named tasks.py; the daily waiting-list tasks live in their own.
+CELERY_IMPORTS = ["waitlist.periodic"]
 CELERY_BEAT_SCHEDULE = {
     "daily-housekeeping": {
         "task": "kulturskole.tasks.housekeeping",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "requeue-stuck-messages": {
+        "task": "kulturskole.tasks.requeue_stuck_messages",
+        "schedule": crontab(minute="*/5"),
+    },
+    "expire-place-offers": {
+        "task": "waitlist.tasks.expire_place_offers",
+        "schedule": crontab(minute="*/15"),
+    },
+    "remind-place-offers": {
+        "task": "waitlist.tasks.remind_place_offers",
+        "schedule": crontab(minute=5),
+    },
+    "admit-to-vacancies": {
+        "task": "waitlist.periodic.admit_to_vacancies",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "notify-vacancies": {
+        "task": "waitlist.periodic.notify_vacancies",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "application-deadline-reminders": {
+        "task": "waitlist.periodic.application_deadline_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "snapshot-waiting-lists": {
+        "task": "waitlist.periodic.snapshot_waiting_lists",
+        "schedule": crontab(hour=23, minute=50),
     },
 }
 

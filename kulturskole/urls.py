@@ -25,6 +25,8 @@ urlpatterns = [
     path("office/", include("waitlist.urls.office")),
     path("schools/", include("waitlist.urls.public")),
     path("office/", include("enrollment.urls.office")),
+    path("office/", include("waitlist.urls.statistics")),
+    path("office/", include("billing.urls")),
     path("teaching/", include("enrollment.urls.teaching")),
     path("regions/", include("regional.urls")),
     path("admin/", admin.site.urls),

@@ -337,6 +337,7 @@ class Refusal(StrEnum):
     NOT_RESIDENT = "not_resident"
     CLOSED = "closed"
     DUPLICATE = "duplicate"
+    HOLDS_PLACE = "holds_place"
     AGE = "age"
     TOO_MANY = "too_many"
 
@@ -351,10 +352,13 @@ def application_refusal(
     is_place: bool,
     open_place_applications: int,
     max_open_place_applications: int,
+    holds_place_in_offer: bool = False,
 ) -> Refusal | None:
     """Why an application cannot be received, or None (§1a, §3b, §4a).
 
     `resident`: the household belongs to the school's municipality (§1a).
+    `holds_place_in_offer`: the pupil already has a place in this very offer (one that has
+    not ended; a place on leave counts unless this is the application to come back, §14a).
     """
     if not resident:
         return Refusal.NOT_RESIDENT
@@ -362,6 +366,8 @@ def application_refusal(
         return Refusal.CLOSED
     if duplicate:
         return Refusal.DUPLICATE
+    if holds_place_in_offer:
+        return Refusal.HOLDS_PLACE
     if not age_admitted and not age_exception:
         return Refusal.AGE
     if is_place and open_place_applications >= max_open_place_applications:

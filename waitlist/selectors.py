@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -36,11 +37,15 @@ def next_intake_term(school: School, today: dt.date) -> Term | None:
 
 
 def occupied_places(offers: Iterable[int], term: Term) -> dict[int, int]:
-    """Pupils holding a place in each offer during `term` (on leave does not count, §14a)."""
+    """Places in each offer taken during `term` or after it (on leave does not count, §14a).
+
+    A place lasts until it ends: one offered for `term` is still held in the terms after it.
+    So a place that starts later (accepted for the next term) is taken now too; otherwise
+    the seat would be given twice, once now and once when that pupil starts.
+    """
     rows = (
         Placement.objects.filter(offer_id__in=list(offers), status__in=Placement.OCCUPYING)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=term.starts_on))
-        .filter(starts_on__lte=term.ends_on)
         .values("offer_id")
         .annotate(n=Count("pk"))
     )
@@ -55,6 +60,15 @@ def pending_offers(offers: Iterable[int]) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {row["offer_id"]: row["n"] for row in rows}
+
+
+def pupils_with_pending_place_offers(school: School) -> set[int]:
+    """Pupils with a place offer (of a place, not a course) waiting for an answer."""
+    return set(
+        PlaceOffer.objects.pending()
+        .filter(offer__school=school, offer__kind=Offer.Kind.PLACE)
+        .values_list("pupil_id", flat=True)
+    )
 
 
 def seats_for(offers: Sequence[Offer], term: Term) -> dict[int, rules.Seats]:
@@ -84,8 +98,12 @@ class PupilFacts:
     auditions: dict[tuple[int, int], tuple[rules.AuditionStanding, int | None]]
 
 
-def pupil_facts(pupil_ids: Iterable[int], school: School, term: Term) -> PupilFacts:
-    ids = list(set(pupil_ids))
+def pupil_facts(pupil_ids: Iterable[int] | QuerySet[Any], school: School, term: Term) -> PupilFacts:
+    """Two queries. `pupil_ids` may be a queryset of ids, used as a subquery: for thousands
+    of pupils that is much cheaper than a list of parameters."""
+    ids: list[int] | QuerySet[Any] = (
+        pupil_ids if isinstance(pupil_ids, QuerySet) else list(set(pupil_ids))
+    )
     current = (
         Placement.objects.filter(pupil_id__in=ids, offer__school=school)
         .filter(status__in=[*Placement.OCCUPYING, Placement.Status.ON_LEAVE])
@@ -178,7 +196,9 @@ def waiting_lists(offers: Sequence[Offer], *, today: dt.date) -> dict[int, Waiti
     """The ranked waiting list of each offer, as staff and guardians both see it.
 
     The order is that of continuous admission into the term a place would start in now.
-    Queries: terms and policies per school, plus three, whatever the number of applicants.
+    Queries: five per school (its term, its policy, the applications with their pupils, and
+    the pupils' places and auditions), whatever the number of applicants
+    (tests/waitlist/test_selectors.py); one more per school when the offers come without it.
     """
     by_school: dict[int, list[Offer]] = defaultdict(list)
     for offer in offers:
@@ -187,19 +207,21 @@ def waiting_lists(offers: Sequence[Offer], *, today: dt.date) -> dict[int, Waiti
     for school_offers in by_school.values():
         school = school_offers[0].school
         term = admission_term(school, today)
-        applications = list(waiting_applications(o.pk for o in school_offers))
+        waiting = waiting_applications(o.pk for o in school_offers)
+        applications = list(waiting)
         if term is None:
+            # No term to admit to yet: by seniority alone (§4a).
             for offer in school_offers:
+                plain = [(_plain_candidate(a), a) for a in applications if a.offer_id == offer.pk]
+                plain.sort(key=lambda pair: rules.seniority_key(pair[0]))
                 entries = [
-                    ListEntry(a, _plain_candidate(a), position, rules.Reason.SENIORITY)
-                    for position, a in enumerate(
-                        (a for a in applications if a.offer_id == offer.pk), start=1
-                    )
+                    ListEntry(a, candidate, position, rules.Reason.SENIORITY)
+                    for position, (candidate, a) in enumerate(plain, start=1)
                 ]
                 result[offer.pk] = WaitingList(offer, None, entries)
             continue
         policy = policy_for(school)
-        facts = pupil_facts((a.pupil_id for a in applications), school, term)
+        facts = pupil_facts(waiting.values("pupil_id"), school, term)
         by_offer: dict[int, list[Application]] = defaultdict(list)
         for application in applications:
             by_offer[application.offer_id].append(application)
@@ -240,10 +262,16 @@ def _plain_candidate(application: Application) -> rules.Candidate:
 
 
 def positions(applications: Iterable[Application], *, today: dt.date) -> dict[int, tuple[int, int]]:
-    """(position, total) on its offer's waiting list for each waiting application."""
+    """(position, total) on its offer's waiting list for each waiting application.
+
+    A fixed number of queries: the offers are loaded here, in one query, so applications
+    fetched without their offer do not cost one query each.
+    """
     waiting = [a for a in applications if a.status == Application.Status.WAITING]
-    offers = {a.offer_id: a.offer for a in waiting}
-    lists = waiting_lists(list(offers.values()), today=today)
+    if not waiting:
+        return {}
+    offers = Offer.objects.filter(pk__in={a.offer_id for a in waiting}).select_related("school")
+    lists = waiting_lists(list(offers), today=today)
     result: dict[int, tuple[int, int]] = {}
     for waiting_list in lists.values():
         for entry in waiting_list.entries:

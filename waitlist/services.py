@@ -1,17 +1,33 @@
 """Applications, auditions, admission and place offers: every write, inside a transaction.
 
-Capacity is protected by row locks, taken in one order everywhere: first the offer rows (by
-primary key), then place offers and applications. Main admission locks all of a school's
-offers, so two office users admitting at once, or a guardian accepting while staff re-run
-admission, are serialised on PostgreSQL; the unique constraints on PlaceOffer (one live offer
-per application, one pending offer per pupil and offer) are the last line of defence.
+Capacity is protected by row locks, taken in one order everywhere, so PostgreSQL never has two
+of these transactions waiting for each other (tests/waitlist/test_concurrency.py):
+
+  1. offer rows, by primary key (main admission and continuous admission of a place lock all of
+     the school's offers of places; answering a place offer or withdrawing locks its one offer),
+  2. the place offer row,
+  3. the pupil row (everything that renumbers a pupil's preferences or counts their open
+     applications for §3b),
+  4. application and placement rows.
+
+The locks are FOR NO KEY UPDATE of the row itself only (`of=("self",)`): they serialise these
+services against each other but do not block the FOR KEY SHARE that PostgreSQL takes to check a
+foreign key, so inserting an application, a place offer or a placement that points at a locked
+offer or pupil never waits (with plain FOR UPDATE, a guardian applying while admission runs
+could deadlock with it). Joined rows (school, household, term) are never locked.
+
+Main admission locks all of a school's offers, so two office users admitting at once, or a
+guardian accepting while staff re-run admission, are serialised; the unique constraints on
+PlaceOffer (one live offer per application, one pending offer per pupil and offer) and on
+Application (one open application per pupil and offer) are the last line of defence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,8 +36,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from enrollment import rules as enrollment_rules
@@ -36,7 +53,8 @@ from enrollment.models import (
     Term,
 )
 from kulturskole import audit
-from kulturskole.messaging import absolute_url, notify
+from kulturskole.messaging import absolute_url
+from kulturskole.models import OutboundMessage
 from waitlist import contracts, rules, selectors
 from waitlist.models import AdmissionRound, Audition, PlaceOffer
 
@@ -60,13 +78,23 @@ def _end_of_day(day: dt.date) -> dt.datetime:
 
 
 def _lock_offers(ids: Iterable[int]) -> dict[int, Offer]:
+    """Lock the offers in primary-key order (step 1 of the lock order)."""
     return {
         offer.pk: offer
-        for offer in Offer.objects.select_for_update()
-        .filter(pk__in=list(ids))
+        for offer in Offer.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk__in=sorted(set(ids)))
         .select_related("school")
         .order_by("pk")
     }
+
+
+def _lock_pupil(pupil_id: int) -> Pupil:
+    """Step 3 of the lock order: one change to a pupil's applications at a time."""
+    return (
+        Pupil.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("household")
+        .get(pk=pupil_id)
+    )
 
 
 # --- Applications -----------------------------------------------------------------------------
@@ -101,7 +129,7 @@ def application_submit(
     policy = selectors.policy_for(school)
     with transaction.atomic():
         # One submission at a time per pupil, so two tabs cannot both pass the §3b count.
-        pupil = Pupil.objects.select_for_update().select_related("household").get(pk=pupil.pk)
+        pupil = _lock_pupil(pupil.pk)
         open_applications = list(
             Application.objects.open().filter(pupil=pupil).select_related("offer")
         )
@@ -110,10 +138,18 @@ def application_submit(
         )
         age_day = intake.starts_on if intake else today
         age = enrollment_rules.age_on(pupil.birth_date, age_day)
+        held_here = (
+            Placement.objects.filter(pupil=pupil, offer=offer)
+            .exclude(status=Placement.Status.ENDED)
+            .values_list("status", flat=True)
+            .first()
+        )
         refusal = rules.application_refusal(
             resident=pupil.household.school_id == school.pk,
             offer_open=offer.accepting_applications and school.accepts_applications,
             duplicate=any(a.offer_id == offer.pk for a in open_applications),
+            holds_place_in_offer=held_here is not None
+            and not (held_here == Placement.Status.ON_LEAVE and kind == Application.Kind.RETURN),
             age_admitted=offer.age_range.admits(age),
             age_exception=bool(age_exception_reason.strip()),
             is_place=offer.kind == Offer.Kind.PLACE,
@@ -229,6 +265,11 @@ def refusal_message(
         return _(
             "%(pupil)s has already applied for %(offer)s. See the application under My family."
         ) % {"pupil": pupil.first_name, "offer": offer.name}
+    if refusal == rules.Refusal.HOLDS_PLACE:
+        return _(
+            "%(pupil)s already has a place in %(offer)s. To come back from leave, or if the "
+            "place is ending and you want to keep it, contact the office."
+        ) % {"pupil": pupil.first_name, "offer": offer.name}
     if refusal == rules.Refusal.AGE:
         return _(
             "%(offer)s is for ages %(range)s, and %(pupil)s will be %(age)s years old on "
@@ -253,7 +294,13 @@ def refusal_message(
 def application_withdraw(
     *, actor: Any, application: Application, now: dt.datetime | None = None
 ) -> None:
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    # The offer first: admission running on it must not offer a place to an application that
+    # is being withdrawn, nor this withdrawal overwrite a place offer just made.
+    _lock_offers([application.offer_id])
+    _lock_pupil(application.pupil_id)
+    application = Application.objects.select_for_update(no_key=True, of=("self",)).get(
+        pk=application.pk
+    )
     if application.status == Application.Status.OFFERED:
         raise AdmissionError(
             _("This application has a place offer waiting. Decline the offer instead.")
@@ -290,7 +337,7 @@ def _renumber_preferences(pupil_id: int) -> None:
 @transaction.atomic
 def application_prefer(*, actor: Any, application: Application) -> None:
     """Make this application the pupil's first choice among their applications for places."""
-    Pupil.objects.select_for_update().get(pk=application.pupil_id)
+    _lock_pupil(application.pupil_id)
     open_places = list(
         Application.objects.open()
         .for_places()
@@ -324,7 +371,7 @@ def audition_request(
     now = _now(now)
     today = timezone.localdate(now)
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(no_key=True, of=("self",))
         .select_related("offer__school")
         .get(pk=application.pk)
     )
@@ -483,23 +530,31 @@ class AdmissionPlan:
 def admission_plan(*, school: School, term: Term, seed: int) -> AdmissionPlan:
     """Main admission as a dry run: the same computation `admission_run` writes.
 
-    Queries: a fixed number, whatever the number of offers or applications.
+    Queries: a fixed number, plus the fee check of each offer that would get place offers
+    (`contracts.has_fees`, one or two queries per offer), whatever the number of applications.
     """
-    offers = {o.pk: o for o in Offer.objects.filter(school=school).select_related("school")}
+    offers = {
+        o.pk: o for o in Offer.objects.filter(school=school).select_related("school").order_by("pk")
+    }
+    return _plan(school=school, term=term, seed=seed, offers=offers)
+
+
+def _plan(*, school: School, term: Term, seed: int, offers: dict[int, Offer]) -> AdmissionPlan:
     seats = selectors.seats_for(list(offers.values()), term)
-    applications = list(selectors.waiting_applications(offers))
-    # A pupil with a place offer waiting for an answer is not offered another place now.
-    busy = set(
-        PlaceOffer.objects.pending()
-        .filter(offer__school=school, offer__kind=Offer.Kind.PLACE)
-        .values_list("pupil_id", flat=True)
+    waiting = Application.objects.filter(
+        offer_id__in=list(offers), status=Application.Status.WAITING
     )
+    # The pupil for the names in the preview; the offers are those already loaded.
+    applications = list(waiting.select_related("pupil").order_by("pk"))
+    # A pupil with a place offer waiting for an answer is not offered another place now.
+    busy = selectors.pupils_with_pending_place_offers(school)
     policy = selectors.policy_for(school)
-    facts = selectors.pupil_facts((a.pupil_id for a in applications), school, term)
+    facts = selectors.pupil_facts(waiting.values("pupil_id"), school, term)
     places, courses = [], []
     by_id = {}
     for application in applications:
         offer = offers[application.offer_id]
+        application.offer = offer
         if offer.kind == Offer.Kind.PLACE and application.pupil_id in busy:
             continue
         candidate = selectors.candidate_for(
@@ -544,12 +599,23 @@ def admission_run(
     seed: int | None = None,
     now: dt.datetime | None = None,
 ) -> AdmissionRound:
-    """Main admission: place offers with reply deadlines; everybody else stays on the list."""
+    """Main admission: place offers with reply deadlines; everybody else stays on the list.
+
+    Queries: those of `admission_plan` plus a fixed number. The e-mails to the households are
+    written after commit by one task for the round (`notify_place_offers`), so the transaction
+    that holds the school's offers locked stays short.
+    """
     now = _now(now)
     seed = seed if seed is not None else secrets.randbits(48)
     with transaction.atomic():
-        _lock_offers(Offer.objects.filter(school=school).values_list("pk", flat=True))
-        plan = admission_plan(school=school, term=term, seed=seed)
+        offers = {
+            offer.pk: offer
+            for offer in Offer.objects.select_for_update(no_key=True, of=("self",))
+            .filter(school=school)
+            .select_related("school")
+            .order_by("pk")
+        }
+        plan = _plan(school=school, term=term, seed=seed, offers=offers)
         if plan.missing_fees:
             raise AdmissionError(
                 _(
@@ -600,6 +666,10 @@ def _make_place_offers(
     round_: AdmissionRound | None,
     now: dt.datetime,
 ) -> list[PlaceOffer]:
+    """Write the place offers of one round: three queries however many there are.
+
+    The caller holds the offers' locks. The e-mails follow after commit, from one task.
+    """
     if not pairs:
         return []
     policy = selectors.policy_for(pairs[0][1].school)
@@ -620,19 +690,58 @@ def _make_place_offers(
             for application, offer in pairs
         ]
     )
-    Application.objects.filter(pk__in=[a.pk for a, _ in pairs]).update(
+    # Only applications still on the list get an offer. Withdrawing locks the offer too, so
+    # this is a safety net: rather no round at all than an offer for a withdrawn application.
+    # Selected by round, not by a list of ids: thousands of parameters cost more than the
+    # subquery.
+    if round_ is not None:
+        chosen = Application.objects.filter(place_offers__round=round_)
+    else:
+        chosen = Application.objects.filter(pk__in=[a.pk for a, _offer in pairs])
+    offered = chosen.filter(status=Application.Status.WAITING).update(
         status=Application.Status.OFFERED
     )
-    for place_offer in PlaceOffer.objects.filter(pk__in=[p.pk for p in created]).select_related(
-        "pupil__household", "offer__school", "term"
-    ):
-        _notify_household(
-            place_offer.pupil,
-            key=f"place-offered-{place_offer.pk}",
-            template="place_offered",
-            context=_place_offer_context(place_offer),
+    if offered != len(pairs):
+        raise AdmissionError(
+            _("The waiting list changed while the admission ran. Please run it again.")
         )
+    for application, _offer in pairs:
+        application.status = Application.Status.OFFERED
+    _notify_place_offers_after_commit([p.pk for p in created])
     return created
+
+
+def _notify_place_offers_after_commit(place_offer_ids: list[int]) -> None:
+    from waitlist.tasks import notify_place_offers
+
+    transaction.on_commit(lambda: notify_place_offers.delay(place_offer_ids))
+
+
+def place_offers_notify(*, place_offer_ids: Sequence[int]) -> int:
+    """Write the "place offered" e-mail to each guardian, once per place offer and guardian.
+
+    Run by the task `notify_place_offers` after the round commits. Offers answered or
+    withdrawn meanwhile are left out. Returns the number of e-mails written; a second run
+    writes none. Queries: a fixed number, whatever the number of place offers.
+    """
+    place_offers = list(
+        PlaceOffer.objects.pending()
+        .filter(pk__in=list(place_offer_ids))
+        .select_related("pupil", "offer__school", "offer__location", "term")
+        .order_by("pk")
+    )
+    with transaction.atomic():
+        return _notify_households(
+            [
+                Notice(
+                    household_id=p.pupil.household_id,
+                    key=f"place-offered-{p.pk}",
+                    template="place_offered",
+                    context=_place_offer_context(p),
+                )
+                for p in place_offers
+            ]
+        )
 
 
 def _place_offer_context(place_offer: PlaceOffer) -> dict[str, Any]:
@@ -647,30 +756,111 @@ def _place_offer_context(place_offer: PlaceOffer) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One occasion to tell a household about: each guardian gets their own copy."""
+
+    household_id: int
+    key: str
+    template: str
+    context: dict[str, Any]
+
+
 def _notify_household(pupil: Pupil, *, key: str, template: str, context: dict[str, Any]) -> None:
     """Every guardian of the pupil's household who has an e-mail address, in their language."""
-    for guardian in Guardian.objects.filter(household_id=pupil.household_id).select_related("user"):
-        user = guardian.user
-        email = (user.email if user else "") or guardian.email
-        if not email:
-            continue
-        notify(
-            key=f"{key}-guardian-{guardian.pk}",
-            template=template,
-            to_email=email,
-            user=user,
-            language=getattr(user, "language", None) or settings.LANGUAGE_CODE,
-            context={**context, "guardian": guardian},
+    _notify_households([Notice(pupil.household_id, key, template, context)])
+
+
+def _notify_households(notices: Sequence[Notice]) -> int:
+    """`messaging.notify` for many recipients at once, in four queries.
+
+    Same guarantee: the e-mail of an occasion (key) is written once, in the recipient's
+    language, and sent by `send_message` after commit. A key already written is skipped; two
+    runs racing on the same key are settled by the key's unique index (ignore_conflicts), and
+    a message queued twice is sent once (`message_send` claims it with a conditional UPDATE).
+    """
+    if not notices:
+        return 0
+    guardians: dict[int, list[Guardian]] = defaultdict(list)
+    for guardian in (
+        Guardian.objects.filter(household_id__in={n.household_id for n in notices})
+        .select_related("user")
+        .order_by("pk")
+    ):
+        guardians[guardian.household_id].append(guardian)
+    wanted = []
+    for notice in notices:
+        for guardian in guardians[notice.household_id]:
+            user = guardian.user
+            email = (user.email if user else "") or guardian.email
+            if email:
+                wanted.append((f"{notice.key}-guardian-{guardian.pk}", notice, guardian, email))
+    written = set(
+        OutboundMessage.objects.filter(key__in=[key for key, *_ in wanted]).values_list(
+            "key", flat=True
         )
+    )
+    new = []
+    # Grouped by language, so each language is switched on once.
+    by_language: dict[str, list[tuple[str, Notice, Guardian, str]]] = defaultdict(list)
+    for key, notice, guardian, email in wanted:
+        if key not in written:
+            user = guardian.user
+            language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+            by_language[language].append((key, notice, guardian, email))
+    for language, items in by_language.items():
+        with translation.override(language):
+            for key, notice, guardian, email in items:
+                context = {"site_url": settings.SITE_URL, **notice.context, "guardian": guardian}
+                subject = " ".join(
+                    render_to_string(f"emails/{notice.template}_subject.txt", context).split()
+                )
+                body = render_to_string(f"emails/{notice.template}.txt", context)
+                new.append(
+                    OutboundMessage(
+                        key=key,
+                        template=notice.template,
+                        to_email=email,
+                        user=guardian.user,
+                        language=language,
+                        context={"subject": subject, "body": body},
+                    )
+                )
+    if not new:
+        return 0
+    OutboundMessage.objects.bulk_create(new, ignore_conflicts=True)
+    queued = list(
+        OutboundMessage.objects.filter(
+            key__in=[m.key for m in new], status=OutboundMessage.Status.PENDING
+        ).values_list("pk", flat=True)
+    )
+    from kulturskole.tasks import send_message
+
+    transaction.on_commit(lambda: [send_message.delay(pk) for pk in queued])
+    return len(new)
 
 
 def continuous_admission(
     *, offer_id: int, actor: Any = None, now: dt.datetime | None = None
 ) -> list[PlaceOffer]:
-    """Offer the free places of one offer to the next in line (§4b, §5a)."""
+    """Offer the free places of one offer to the next in line (§4b, §5a).
+
+    For an offer of places, all the school's offers of places are locked: a pupil waiting for
+    two of them must not be offered both by two continuous admissions running at once.
+    """
     now = _now(now)
     today = timezone.localdate(now)
     with transaction.atomic():
+        found = Offer.objects.filter(pk=offer_id).values_list("school_id", "kind").first()
+        if found is None:
+            return []
+        school_id, kind = found
+        if kind == Offer.Kind.PLACE:
+            _lock_offers(
+                Offer.objects.filter(school_id=school_id, kind=Offer.Kind.PLACE).values_list(
+                    "pk", flat=True
+                )
+            )
         offer = _lock_offers([offer_id]).get(offer_id)
         if offer is None:
             return []
@@ -680,14 +870,10 @@ def continuous_admission(
         seats = selectors.seats_for([offer], term)[offer.pk]
         if seats.free == 0:
             return []
-        waiting = waiting_list_for(offer, term=term)
-        busy = set()
+        waiting = selectors.waiting_lists([offer], today=today)[offer.pk]
+        busy: set[int] = set()
         if offer.kind == Offer.Kind.PLACE:
-            busy = set(
-                PlaceOffer.objects.pending()
-                .filter(offer__school=offer.school, offer__kind=Offer.Kind.PLACE)
-                .values_list("pupil_id", flat=True)
-            )
+            busy = selectors.pupils_with_pending_place_offers(offer.school)
         chosen = [
             entry.application
             for entry in waiting.entries
@@ -695,6 +881,7 @@ def continuous_admission(
         ][: seats.free]
         if not chosen:
             return []
+        chosen_ids = {a.pk for a in chosen}
         seed = secrets.randbits(48)
         round_ = AdmissionRound.objects.create(
             school=offer.school,
@@ -711,7 +898,7 @@ def continuous_admission(
                     "offer": offer.pk,
                     "rank": e.position,
                     "reason": str(e.reason),
-                    "offered": e.application in chosen,
+                    "offered": e.application.pk in chosen_ids,
                 }
                 for e in waiting.entries
             ],
@@ -737,13 +924,19 @@ def waiting_list_for(
 
 
 def _lock_place_offer(place_offer_id: int) -> PlaceOffer:
-    offer_id = PlaceOffer.objects.values_list("offer_id", flat=True).get(pk=place_offer_id)
+    """Its offer, then the place offer, then the pupil (steps 1–3 of the lock order)."""
+    offer_id, pupil_id = PlaceOffer.objects.values_list("offer_id", "pupil_id").get(
+        pk=place_offer_id
+    )
     _lock_offers([offer_id])
-    return (
-        PlaceOffer.objects.select_for_update()
-        .select_related("application", "offer__school", "pupil__household", "term")
+    place_offer = (
+        PlaceOffer.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("application", "offer__school", "offer__location", "pupil__household")
+        .select_related("term")
         .get(pk=place_offer_id)
     )
+    _lock_pupil(pupil_id)
+    return place_offer
 
 
 def guardian_of(user: Any, pupil: Pupil) -> Guardian:
@@ -761,12 +954,26 @@ def place_offer_accept(
     user_agent: str = "",
     now: dt.datetime | None = None,
 ) -> Contract:
-    """The guardian signs the contract (§4b): a placement starts and the PDF is kept."""
+    """The guardian signs the contract (§4b): a placement starts and the PDF is kept.
+
+    The PDF (the slow part) is rendered before the offer is locked, so a guardian signing does
+    not hold up an admission running on the same offer; the checks are made again under the
+    lock.
+    """
     now = _now(now)
     today = timezone.localdate(now)
+    unlocked = PlaceOffer.objects.select_related(
+        "application", "offer__school", "offer__location", "pupil__household", "term"
+    ).get(pk=place_offer.pk)
+    guardian = guardian_of(user, unlocked.pupil)
+    _check_answerable(unlocked, now)
+    pdf, digest = contracts.render_contract(
+        contracts.contract_context(
+            place_offer=unlocked, guardian=guardian, signed_at=now, signed_from_ip=ip
+        )
+    )
     with transaction.atomic():
         place_offer = _lock_place_offer(place_offer.pk)
-        guardian = guardian_of(user, place_offer.pupil)
         _check_answerable(place_offer, now)
         offer, term = place_offer.offer, place_offer.term
         occupied = selectors.occupied_places([offer.pk], term).get(offer.pk, 0)
@@ -776,13 +983,38 @@ def place_offer_accept(
             )
         application = place_offer.application
         starts_on = max(term.starts_on, today)
+        earlier = list(
+            Placement.objects.select_for_update(no_key=True, of=("self",))
+            .filter(pupil=place_offer.pupil, offer=offer)
+            .order_by("pk")
+        )
+        current = [p for p in earlier if p.status != Placement.Status.ENDED]
+        if any(p.status != Placement.Status.ON_LEAVE for p in current):
+            raise AdmissionError(
+                _(
+                    "%(pupil)s already has a place in %(offer)s. Contact the office about "
+                    "this place offer."
+                )
+                % {"pupil": place_offer.pupil.first_name, "offer": offer.name}
+            )
+        for on_leave in current:
+            # §14a: back from leave. The place held on leave ends as the new one starts.
+            on_leave.status = Placement.Status.ENDED
+            on_leave.ends_on = max(starts_on - dt.timedelta(days=1), on_leave.starts_on)
+            on_leave.save(update_fields=["status", "ends_on"])
+        ends_on = None
+        if offer.kind == Offer.Kind.COURSE and offer.course_ends_on:
+            # §2a: a course is short; its place ends with it and frees its seat.
+            ends_on = max(offer.course_ends_on, starts_on)
         placement = Placement.objects.create(
             pupil=place_offer.pupil,
             offer=offer,
             application=application,
             starts_term=term,
             starts_on=starts_on,
-            status=Placement.Status.TRIAL,
+            ends_on=ends_on,
+            # §6b: trial lessons only in an offer the pupil has not attended before.
+            status=Placement.Status.ACTIVE if earlier else Placement.Status.TRIAL,
         )
         if application.kind == Application.Kind.SWITCH and application.switch_from_id:
             _end_switched_placement(application.switch_from_id, new_start=starts_on, today=today)
@@ -796,10 +1028,6 @@ def place_offer_accept(
         application.save(update_fields=["status", "closed_at", "preference"])
         _renumber_preferences(application.pupil_id)
         policy = selectors.policy_for(offer.school)
-        context = contracts.contract_context(
-            place_offer=place_offer, guardian=guardian, signed_at=now, signed_from_ip=ip
-        )
-        pdf, digest = contracts.render_contract(context)
         contract = Contract(
             placement=placement,
             guardian=guardian,
@@ -823,14 +1051,20 @@ def place_offer_accept(
 
 
 def _end_switched_placement(placement_id: int, *, new_start: dt.date, today: dt.date) -> None:
-    """§11: the old place ends when the new one starts."""
-    old = Placement.objects.select_for_update().get(pk=placement_id)
+    """§11: the old place ends when the new one starts.
+
+    When it ends at once (a switch during the term), the place it frees passes to the next in
+    line of the old offer after commit (§5a), as a declined offer's place does.
+    """
+    old = Placement.objects.select_for_update(no_key=True, of=("self",)).get(pk=placement_id)
     if old.status == Placement.Status.ENDED:
         return
     old.ends_on = max(new_start - dt.timedelta(days=1), old.starts_on)
     if old.ends_on < today:
         old.status = Placement.Status.ENDED
     old.save(update_fields=["ends_on", "status"])
+    if old.status == Placement.Status.ENDED:
+        _pass_on_after_commit(old.offer_id)
 
 
 def _check_answerable(place_offer: PlaceOffer, now: dt.datetime) -> None:

@@ -24,3 +24,12 @@ def expire_place_offers() -> int:
 def remind_place_offers() -> int:
     """Hourly: a reminder a few days before a place offer's deadline, once per offer."""
     return services.place_offer_reminders()
+
+
+@shared_task
+def notify_place_offers(place_offer_ids: list[int]) -> int:
+    """After an admission round commits: the "place offered" e-mails, one per guardian.
+
+    One task per round. Safe to run twice: each e-mail has its occasion key.
+    """
+    return services.place_offers_notify(place_offer_ids=place_offer_ids)

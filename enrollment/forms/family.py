@@ -1,4 +1,5 @@
-"""Forms guardians fill in: registering a household, its address, and their children.
+"""Forms guardians fill in: registering a household, its address, their children, and
+inviting a second guardian.
 
 Forms only validate and convert; the services in `enrollment.services.family` write.
 """
@@ -166,3 +167,27 @@ class PupilForm(forms.Form):
                 params={"limit": MAX_PUPIL_AGE},
             )
         return birth_date
+
+
+class GuardianInviteForm(forms.Form):
+    """The person invited to be a second guardian of the household."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_(
+            "The invitation is sent here. They may sign in with another address when they accept."
+        ),
+        error_messages={"invalid": _("Enter an e-mail address such as name@example.org.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )

@@ -1,4 +1,5 @@
-"""What guardians do: register a household, keep its address and their children up to date.
+"""What guardians do: register a household, keep its address and their children up to date,
+and invite a second guardian by e-mail.
 
 Every function runs in a transaction and records an audit event (who, when, what).
 """
@@ -8,14 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from enrollment import rules
-from enrollment.models import Guardian, Household, Pupil, School
+from enrollment.models import Guardian, GuardianInvitation, Household, Pupil, School
 from kulturskole import audit
 from kulturskole.access import forget_roles
+from kulturskole.messaging import absolute_url, notify
 
 
 class HouseholdAlreadyRegisteredError(Exception):
@@ -190,3 +197,220 @@ def pupil_update(
             data={"photo_consent": photo_consent},
         )
     return pupil
+
+
+# --- A second guardian, invited by e-mail ------------------------------------------------------
+
+INVITATION_SALT = "guardian-invitation"
+INVITATION_MAX_AGE = dt.timedelta(days=14)
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be sent, accepted or cancelled; the message says why."""
+
+
+def invitation_token(invitation: GuardianInvitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invitation_expires_at(invitation: GuardianInvitation) -> dt.datetime:
+    return invitation.created_at + INVITATION_MAX_AGE
+
+
+def invitation_is_pending(invitation: GuardianInvitation) -> bool:
+    return invitation.accepted_at is None and invitation.cancelled_at is None
+
+
+def invitation_from_token(token: str) -> GuardianInvitation:
+    """The invitation a link stands for, or InvitationError saying why the link does not work.
+
+    The signature expires after 14 days; a link to a cancelled or used invitation is refused
+    even while its signature is still valid.
+    """
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.SignatureExpired:
+        raise InvitationError(
+            _(
+                "This invitation has expired: invitations are valid for 14 days. Ask the "
+                "guardian who invited you to send a new one."
+            )
+        ) from None
+    except signing.BadSignature:
+        raise InvitationError(
+            _(
+                "This invitation link is not valid. Check that you copied the whole address "
+                "from the e-mail."
+            )
+        ) from None
+    invitation = (
+        GuardianInvitation.objects.select_related("household", "invited_by").filter(pk=pk).first()
+    )
+    if invitation is None or invitation.cancelled_at is not None:
+        raise InvitationError(
+            _(
+                "This invitation was cancelled by the household. Ask the guardian who invited "
+                "you to send a new one if it was a mistake."
+            )
+        )
+    if invitation.accepted_at is not None:
+        raise InvitationError(
+            _(
+                "This invitation has already been used. If it was you who accepted it, you find "
+                "the household under My family."
+            )
+        )
+    return invitation
+
+
+def _inviter_name(user: Any, household: Household) -> str:
+    if not getattr(user, "pk", None):
+        return ""
+    guardian = Guardian.objects.filter(user=user, household=household).first()
+    if guardian is not None:
+        return str(guardian)
+    return user.get_full_name() or user.email
+
+
+@transaction.atomic
+def guardian_invite(
+    *,
+    actor: Any,
+    household: Household,
+    first_name: str,
+    last_name: str,
+    email: str,
+    now: dt.datetime | None = None,
+) -> GuardianInvitation:
+    """Invite a second guardian by e-mail; the link is valid for 14 days.
+
+    Refused when the address already belongs to a guardian of the household, or has an
+    invitation still waiting. An invitation that expired unanswered is cancelled and replaced.
+    """
+    now = now or timezone.now()
+    email = email.strip()
+    # One invitation at a time per household: lock it, so a double click sends one.
+    Household.objects.select_for_update().filter(pk=household.pk).exists()
+    already = Guardian.objects.filter(household=household).filter(
+        Q(email__iexact=email) | Q(user__email__iexact=email)
+    )
+    if already.exists():
+        raise InvitationError(
+            _("%(email)s is already a guardian in household %(household)s.")
+            % {"email": email, "household": household.name}
+        )
+    waiting = GuardianInvitation.objects.filter(
+        household=household, email__iexact=email, accepted_at=None, cancelled_at=None
+    ).first()
+    if waiting is not None:
+        if invitation_expires_at(waiting) > now:
+            raise InvitationError(
+                _(
+                    "An invitation to %(email)s was sent on %(day)s and is still waiting. Cancel "
+                    "it first if you want to send a new one."
+                )
+                % {
+                    "email": email,
+                    "day": formats.date_format(timezone.localdate(waiting.created_at)),
+                }
+            )
+        waiting.cancelled_at = now
+        waiting.save(update_fields=["cancelled_at"])
+    invitation = GuardianInvitation.objects.create(
+        household=household,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        invited_by=actor if getattr(actor, "pk", None) else None,
+    )
+    url = absolute_url(reverse("family:invitation_accept", args=[invitation_token(invitation)]))
+    notify(
+        key=f"guardian-invitation-{invitation.pk}",
+        template="guardian_invitation",
+        to_email=email,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        context={
+            "invitation": invitation,
+            "household": household,
+            "school": household.school,
+            "inviter": _inviter_name(actor, household),
+            "url": url,
+            "expires_on": timezone.localdate(now + INVITATION_MAX_AGE),
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="guardian.invited",
+        subject=household,
+        summary=f"{first_name} {last_name} <{email}> invited as a guardian of {household.name}",
+        data={"invitation": invitation.pk, "email": email},
+    )
+    return invitation
+
+
+@transaction.atomic
+def guardian_invitation_accept(
+    *, user: Any, invitation: GuardianInvitation, now: dt.datetime | None = None
+) -> tuple[Guardian, bool]:
+    """The invited person, signed in with any e-mail address, joins the household.
+
+    Returns the guardian and whether it was created (False: the user already was one).
+    """
+    now = now or timezone.now()
+    invitation = (
+        GuardianInvitation.objects.select_for_update()
+        .select_related("household")
+        .get(pk=invitation.pk)
+    )
+    if invitation.cancelled_at is not None:
+        raise InvitationError(_("This invitation was cancelled by the household."))
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been used."))
+    household = invitation.household
+    guardian = Guardian.objects.filter(household=household, user=user).first()
+    created = guardian is None
+    if guardian is None:
+        guardian = Guardian.objects.create(
+            household=household,
+            user=user,
+            first_name=invitation.first_name or user.first_name,
+            last_name=invitation.last_name or user.last_name,
+            email=user.email or invitation.email,
+        )
+    invitation.accepted_at = now
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(
+        actor=user,
+        action="guardian.invitation_accepted",
+        subject=household,
+        summary=f"{guardian} accepted the invitation to household {household.name}",
+        data={"invitation": invitation.pk, "guardian": guardian.pk, "created": created},
+    )
+    forget_roles(user)
+    return guardian, created
+
+
+@transaction.atomic
+def guardian_invitation_cancel(
+    *, actor: Any, invitation: GuardianInvitation, now: dt.datetime | None = None
+) -> GuardianInvitation:
+    """The household takes an invitation back; its link stops working at once."""
+    now = now or timezone.now()
+    invitation = GuardianInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError(
+            _("The invitation has already been accepted, so it can no longer be cancelled.")
+        )
+    if invitation.cancelled_at is not None:
+        return invitation
+    invitation.cancelled_at = now
+    invitation.save(update_fields=["cancelled_at"])
+    audit.record(
+        actor=actor,
+        action="guardian.invitation_cancelled",
+        subject=invitation.household,
+        summary=f"Invitation to {invitation.email} cancelled",
+        data={"invitation": invitation.pk},
+    )
+    return invitation

@@ -1,4 +1,5 @@
-"""Pages for guardians: registering a household, its address, and their children.
+"""Pages for guardians: registering a household, its address, their children, and inviting a
+second guardian by e-mail.
 
 Every object is reached through `GuardianMixin.households()` / `.pupils()`, so another family's
 household or child is a 404, whatever id is typed into the address.
@@ -12,21 +13,34 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from enrollment import rules
-from enrollment.forms.family import HouseholdAddressForm, HouseholdRegisterForm, PupilForm
-from enrollment.models import Guardian, Household, Pupil, School
+from enrollment.forms.family import (
+    GuardianInviteForm,
+    HouseholdAddressForm,
+    HouseholdRegisterForm,
+    PupilForm,
+)
+from enrollment.models import Guardian, GuardianInvitation, Household, Pupil, School
 from enrollment.services.family import (
     HouseholdAlreadyRegisteredError,
+    InvitationError,
+    guardian_invitation_accept,
+    guardian_invitation_cancel,
+    guardian_invite,
     household_address_update,
     household_register,
+    invitation_expires_at,
+    invitation_from_token,
     pupil_add,
     pupil_update,
 )
@@ -96,17 +110,25 @@ class FamilyHomeView(GuardianMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
+        now = timezone.now()
+        pending = GuardianInvitation.objects.filter(
+            accepted_at__isnull=True, cancelled_at__isnull=True
+        ).order_by("-created_at", "-pk")
         households = list(
             self.households()
             .select_related("school", "payer")
             .prefetch_related(
                 Prefetch("guardians", queryset=Guardian.objects.order_by("created_at", "pk")),
                 Prefetch("pupils", queryset=Pupil.objects.order_by("birth_date", "pk")),
+                Prefetch("invitations", queryset=pending, to_attr="pending_invitations"),
             )
         )
         for household in households:
             for pupil in household.pupils.all():
                 describe_pupil(pupil, today)
+            for invitation in household.pending_invitations:
+                invitation.expires_at = invitation_expires_at(invitation)
+                invitation.expired = invitation.expires_at <= now
         context.update(households=households, today=today)
         return context
 
@@ -218,3 +240,126 @@ class HouseholdEditView(GuardianMixin, FormView):
         )
         messages.success(self.request, _("The address is saved."))
         return redirect("family:home")
+
+
+# --- A second guardian ------------------------------------------------------------------------
+
+
+class GuardianInviteView(GuardianMixin, FormView):
+    """A guardian invites another guardian of the household by e-mail."""
+
+    template_name = "family/invite.html"
+    form_class = GuardianInviteForm
+
+    @cached_property
+    def household(self) -> Household:
+        return get_in_scope(self.households().select_related("school"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["household"] = self.household
+        return context
+
+    def form_valid(self, form: GuardianInviteForm) -> HttpResponse:
+        try:
+            invitation = guardian_invite(
+                actor=self.request.user, household=self.household, **form.cleaned_data
+            )
+        except InvitationError as refused:
+            form.add_error("email", str(refused))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _(
+                "An invitation is sent to %(email)s. The link in it is valid for 14 days; you "
+                "see here when it has been accepted."
+            )
+            % {"email": invitation.email},
+        )
+        return HttpResponseRedirect(reverse("family:home") + f"#household-{self.household.pk}")
+
+
+class InvitationAcceptView(TemplateView):
+    """The page the invitation link opens: sign in or create an account, then accept.
+
+    Open to anyone with the link, which is signed and expires after 14 days; accepting needs a
+    signed-in user, with any e-mail address.
+    """
+
+    template_name = "family/invitation_accept.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            invitation = invitation_from_token(kwargs["token"])
+        except InvitationError as problem:
+            return self.render_to_response(self.get_context_data(problem=str(problem)))
+        already = (
+            request.user.is_authenticated
+            and Guardian.objects.filter(household=invitation.household, user=request.user).exists()
+        )
+        next_query = urlencode({"next": request.path})
+        return self.render_to_response(
+            self.get_context_data(
+                invitation=invitation,
+                inviter=invitation.household.guardians.filter(user=invitation.invited_by).first()
+                if invitation.invited_by_id
+                else None,
+                already_guardian=already,
+                login_url=f"{reverse('account_login')}?{next_query}",
+                signup_url=f"{reverse('account_signup')}?{next_query}",
+            )
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.path)
+        try:
+            invitation = invitation_from_token(kwargs["token"])
+            guardian, created = guardian_invitation_accept(user=request.user, invitation=invitation)
+        except InvitationError as problem:
+            return self.render_to_response(self.get_context_data(problem=str(problem)))
+        household = guardian.household
+        if created:
+            messages.success(
+                request,
+                _("Welcome: you are now a guardian in household %(household)s.")
+                % {"household": household.name},
+            )
+        else:
+            messages.info(
+                request,
+                _("You were already a guardian in household %(household)s.")
+                % {"household": household.name},
+            )
+        return HttpResponseRedirect(reverse("family:home") + f"#household-{household.pk}")
+
+
+class InvitationCancelView(GuardianMixin, TemplateView):
+    """Asks first (GET), cancels on POST."""
+
+    template_name = "family/invitation_cancel.html"
+
+    def get_invitation(self) -> GuardianInvitation:
+        pending = GuardianInvitation.objects.filter(
+            household__in=self.households(), accepted_at__isnull=True, cancelled_at__isnull=True
+        ).select_related("household")
+        return get_in_scope(pending, pk=self.kwargs["pk"])
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(invitation=self.get_invitation()))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        invitation = self.get_invitation()
+        try:
+            guardian_invitation_cancel(actor=request.user, invitation=invitation)
+        except InvitationError as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(
+                request,
+                _("The invitation to %(email)s is cancelled; its link no longer works.")
+                % {"email": invitation.email},
+            )
+        return HttpResponseRedirect(
+            reverse("family:home") + f"#household-{invitation.household_id}"
+        )

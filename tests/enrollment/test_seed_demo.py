@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,13 @@ from django.test import Client
 
 from enrollment import demo
 from enrollment.models import (
+    Application,
+    Contract,
     Department,
     Household,
     Offer,
     OfficeHours,
+    Placement,
     Pupil,
     School,
     TeachingGroup,
@@ -305,3 +309,97 @@ def test_grades_follow_the_birth_year() -> None:
     assert demo.grade_for(dt.date(2016, 3, 14), 2026) == 5
     assert demo.grade_for(dt.date(2021, 3, 14), 2026) == 0
     assert demo.grade_for(dt.date(2007, 3, 14), 2026) is None
+
+
+# --- Applicants, places, fees and waiting-list history (issue 3) -----------------------------
+
+
+def test_every_culture_school_has_fee_schedules_for_2026_and_2027(seeded: Any) -> None:
+    fee_schedule = apps.get_model("billing", "FeeSchedule")
+    for school in School.objects.filter(kind=School.Kind.CULTURE_SCHOOL):
+        years = set(
+            fee_schedule.objects.filter(school=school).values_list("school_year", flat=True)
+        )
+        assert years == {2026, 2027}, school
+    sandefjord = fee_schedule.objects.get(school__slug="sandefjord", school_year=2026)
+    assert sandefjord.place_fee_per_term == Decimal("1850.00")
+    assert sandefjord.instrument_rental_per_term == Decimal("400.00")
+    assert sandefjord.courses.get().offer.slug == "keramikk"
+    later = fee_schedule.objects.get(school__slug="sandefjord", school_year=2027)
+    assert later.place_fee_per_term > sandefjord.place_fee_per_term
+
+
+def test_sandefjord_has_waiting_lists_with_every_kind_of_applicant(seeded: Any) -> None:
+    from waitlist import statistics
+
+    school = School.objects.get(slug="sandefjord")
+    applications = Application.objects.filter(offer__school=school)
+    waiting = applications.filter(status=Application.Status.WAITING)
+    assert waiting.count() >= 15
+    assert waiting.values("pupil").distinct().count() >= 12
+    assert waiting.filter(preference=2).count() >= 2
+    assert waiting.filter(kind=Application.Kind.SWITCH, switch_from__isnull=False).count() == 1
+    assert waiting.filter(submitted_at__date__gt=dt.date(2026, 5, 1)).count() >= 3
+    assert {a.seniority_date.year for a in waiting} == {2025, 2026}
+    count = statistics.school_count(school)
+    # §5d: the pupil who only wants to switch is not counted.
+    assert count.children == waiting.exclude(kind="switch").values("pupil").distinct().count()
+    assert sum(row.children for row in count.offers if row.offer.slug == "fiolin") == 5
+
+
+def test_utover_has_one_passed_audition_with_a_score_and_one_requested(seeded: Any) -> None:
+    audition = apps.get_model("waitlist", "Audition")
+    auditions = audition.objects.filter(
+        offer__slug="utover-klassisk", offer__school__slug="sandefjord"
+    )
+    assert sorted(auditions.values_list("result", flat=True)) == ["passed", "pending"]
+    assert auditions.get(result="passed").score == 8
+
+
+def test_places_are_partly_taken_and_fiolin_is_full(seeded: Any) -> None:
+    from waitlist import selectors, vacancies
+
+    school = School.objects.get(slug="sandefjord")
+    term = selectors.admission_term(school, TODAY)
+    assert Placement.objects.filter(offer__school=school, status="active").count() >= 15
+    violin = Offer.objects.get(school=school, slug="fiolin")
+    assert selectors.seats_for([violin], term)[violin.pk].free == 0
+    found = {v.offer.slug for v in vacancies.public_vacancies(school, today=TODAY).vacancies}
+    assert found and not found & {"fiolin", "piano", "gitar"}
+    assert "utover-klassisk" in found
+
+
+def test_the_demo_guardian_has_a_child_waiting_and_a_child_with_a_signed_contract(
+    seeded: Any,
+) -> None:
+    from waitlist import selectors
+
+    hansen = Household.objects.get(school__slug="sandefjord", name="Hansen")
+    jonas = hansen.pupils.get(first_name="Jonas")
+    applications = list(Application.objects.filter(pupil=jonas, status="waiting"))
+    assert {a.offer.slug for a in applications} == {"piano", "gitar"}
+    positions = selectors.positions(applications, today=TODAY)
+    for application in applications:
+        position, total = positions[application.pk]
+        assert 1 < position <= total
+    emma = hansen.pupils.get(first_name="Emma")
+    placement = Placement.objects.get(pupil=emma, offer__slug="fiolin")
+    assert placement.status in Placement.OCCUPYING  # trial lessons first (§6)
+    contract = Contract.objects.get(placement=placement)
+    assert contract.signed_by.email == demo.GUARDIAN.email
+    assert contract.document.read().startswith(b"%PDF")
+
+
+def test_sixty_days_of_waiting_list_counts_end_today(seeded: Any) -> None:
+    snapshot = apps.get_model("waitlist", "WaitingListSnapshot")
+    days = list(
+        snapshot.objects.filter(school__slug="sandefjord", offer=None).values_list("day", flat=True)
+    )
+    assert len(days) == 60
+    assert max(days) == TODAY and min(days) == TODAY - dt.timedelta(days=59)
+
+
+def test_seeding_again_on_the_same_day_keeps_every_row_count(seeded: Any) -> None:
+    first = row_counts()
+    demo.seed_demo(today=TODAY)
+    assert row_counts() == first

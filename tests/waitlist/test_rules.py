@@ -482,6 +482,10 @@ def test_a_second_open_application_to_the_same_offer_is_refused():
     assert application_refusal(**{**BASE, "duplicate": True}) == Refusal.DUPLICATE
 
 
+def test_an_application_for_an_offer_the_pupil_has_a_place_in_is_refused():
+    assert application_refusal(**{**BASE, "holds_place_in_offer": True}) == Refusal.HOLDS_PLACE
+
+
 def test_s4a_a_child_outside_the_age_range_is_refused_unless_the_office_grants_an_exception():
     assert application_refusal(**{**BASE, "age_admitted": False}) == Refusal.AGE
     assert application_refusal(**{**BASE, "age_admitted": False, "age_exception": True}) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +11,7 @@ import time_machine
 from django.core import mail
 from django.utils import translation
 
+from billing.models import CoursePrice
 from enrollment.models import Application, Discipline, Offer, Placement, Term
 from kulturskole.access import Role
 from kulturskole.models import AuditEvent, OutboundMessage
@@ -307,10 +309,21 @@ def test_running_admission_twice_gives_no_pupil_a_second_offer(
 
 
 @pytest.fixture
-def offered(guardian_user, household, school, violin, autumn, fees, office):
+def offered(
+    guardian_user,
+    household,
+    school,
+    violin,
+    autumn,
+    fees,
+    office,
+    django_capture_on_commit_callbacks,
+):
     pupil = child(household)
     apply(guardian_user, pupil, violin)
-    services.admission_run(actor=office, school=school, term=autumn, now=MARCH)
+    # The e-mails are written by a task queued when the round commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.admission_run(actor=office, school=school, term=autumn, now=MARCH)
     return PlaceOffer.objects.get(pupil=pupil)
 
 
@@ -435,3 +448,181 @@ def test_s5d_statistics_count_children_not_applications_and_leave_out_switchers(
     factories.ApplicationFactory(pupil=child(household, name="Kurs"), offer=course)
     assert selectors.children_waiting(school) == 1
     assert selectors.children_waiting(school, offer=violin) == 1
+
+
+# --- Bugs found in review (issue 3, "Must hold") ----------------------------------------------
+
+
+@pytest.fixture
+def spring(school):
+    return factories.TermFactory(school=school, year=2026, season=Term.Season.SPRING)
+
+
+@pytest.fixture
+def spring_fees(school):
+    # Spring 2026 belongs to the school year 2025/26.
+    return factories.FeeScheduleFactory(school=school, school_year=2025)
+
+
+def test_a_place_accepted_for_the_autumn_is_not_offered_again_in_the_spring(
+    guardian_user, offered, school, violin, spring, spring_fees
+):
+    """A place lasts from its first term on: one that starts in the autumn is taken in the
+    spring too, or continuous admission would give the seat a second time."""
+    services.place_offer_accept(user=guardian_user, place_offer=offered, ip="127.0.0.1", now=MARCH)
+    violin.capacity = 1
+    violin.save()
+    factories.ApplicationFactory(
+        pupil=child(factories.HouseholdFactory(school=school), name="Neste"), offer=violin
+    )
+
+    assert selectors.seats_for([violin], spring)[violin.pk].free == 0
+    assert services.continuous_admission(offer_id=violin.pk, now=MARCH) == []
+
+
+def test_s14a_signing_after_leave_ends_the_place_on_leave_and_gives_no_new_trial(
+    guardian_user, household, school, violin, autumn, fees, office
+):
+    pupil = child(household)
+    on_leave = factories.PlacementFactory(
+        pupil=pupil, offer=violin, status=Placement.Status.ON_LEAVE
+    )
+    back = apply(guardian_user, pupil, violin, kind=Application.Kind.RETURN)
+    services.admission_run(actor=office, school=school, term=autumn, now=MARCH)
+    place_offer = PlaceOffer.objects.get(application=back)
+
+    contract = services.place_offer_accept(
+        user=guardian_user, place_offer=place_offer, ip="127.0.0.1", now=MARCH
+    )
+
+    on_leave.refresh_from_db()
+    assert on_leave.status == Placement.Status.ENDED
+    assert on_leave.ends_on == contract.placement.starts_on - dt.timedelta(days=1)
+    # §6b: the right of withdrawal is for an offer the pupil has not attended before.
+    assert contract.placement.status == Placement.Status.ACTIVE
+
+
+def test_an_application_for_an_offer_the_pupil_already_has_a_place_in_is_refused(
+    guardian_user, household, violin, autumn
+):
+    pupil = child(household)
+    factories.PlacementFactory(pupil=pupil, offer=violin)
+    with pytest.raises(services.ApplicationRefusedError) as refused:
+        apply(guardian_user, pupil, violin)
+    assert refused.value.code == Refusal.HOLDS_PLACE
+    assert "already has a place in Fiolin" in str(refused.value)
+
+
+def test_s14a_a_pupil_on_leave_may_apply_to_come_back_to_the_same_offer(
+    guardian_user, household, violin, autumn
+):
+    pupil = child(household)
+    factories.PlacementFactory(pupil=pupil, offer=violin, status=Placement.Status.ON_LEAVE)
+    with pytest.raises(services.ApplicationRefusedError):
+        apply(guardian_user, pupil, violin)
+    assert apply(guardian_user, pupil, violin, kind=Application.Kind.RETURN).is_open
+
+
+def test_signing_for_an_offer_the_pupil_already_has_a_place_in_is_refused_not_a_crash(
+    guardian_user, offered, violin
+):
+    factories.PlacementFactory(pupil=offered.pupil, offer=violin)
+    with pytest.raises(services.AdmissionError, match="already has a place"):
+        services.place_offer_accept(
+            user=guardian_user, place_offer=offered, ip="127.0.0.1", now=MARCH
+        )
+
+
+def test_s11_a_switch_during_the_term_passes_the_freed_place_to_the_next_in_line(
+    guardian_user,
+    household,
+    school,
+    violin,
+    cello,
+    spring,
+    spring_fees,
+    django_capture_on_commit_callbacks,
+):
+    pupil = child(household)
+    old = factories.PlacementFactory(pupil=pupil, offer=cello, starts_term=spring)
+    switch = apply(guardian_user, pupil, violin, kind=Application.Kind.SWITCH, switch_from=old)
+    next_in_line = factories.ApplicationFactory(
+        pupil=child(factories.HouseholdFactory(school=school), name="Neste"), offer=cello
+    )
+    with time_machine.travel(MARCH, tick=False), django_capture_on_commit_callbacks(execute=True):
+        services.continuous_admission(offer_id=violin.pk, now=MARCH)
+        place_offer = PlaceOffer.objects.get(application=switch)
+        services.place_offer_accept(
+            user=guardian_user, place_offer=place_offer, ip="127.0.0.1", now=MARCH
+        )
+
+    old.refresh_from_db()
+    assert old.status == Placement.Status.ENDED
+    assert PlaceOffer.objects.get(application=next_in_line).status == PlaceOffer.Status.PENDING
+
+
+def test_continuous_admission_ranks_for_the_term_of_the_date_it_is_given(
+    school, violin, spring, autumn, spring_fees
+):
+    """§4e in the spring: a pupil whose place ends in June still holds it now, and ranks after
+    a pupil without any, even when the clock says it is already autumn."""
+    violin.capacity = 1
+    violin.save()
+    leaving = child(factories.HouseholdFactory(school=school), name="Slutter")
+    factories.PlacementFactory(
+        pupil=leaving,
+        offer=factories.OfferFactory(school=school, name="Gitar"),
+        starts_term=spring,
+        ends_on=spring.ends_on,
+    )
+    factories.ApplicationFactory(pupil=leaving, offer=violin, seniority_date=dt.date(2024, 1, 1))
+    without = factories.ApplicationFactory(
+        pupil=child(factories.HouseholdFactory(school=school), name="Uten"),
+        offer=violin,
+        seniority_date=dt.date(2025, 1, 1),
+    )
+    with time_machine.travel(dt.datetime(2026, 9, 1, 12, tzinfo=OSLO), tick=False):
+        made = services.continuous_admission(offer_id=violin.pk, now=MARCH)
+    assert [p.application_id for p in made] == [without.pk]
+
+
+def test_no_place_offer_is_made_for_an_application_that_left_the_list_meanwhile(
+    school, violin, autumn
+):
+    application = factories.ApplicationFactory(
+        pupil=child(factories.HouseholdFactory(school=school)),
+        offer=violin,
+        status=Application.Status.WITHDRAWN,
+    )
+    round_ = AdmissionRound.objects.create(
+        school=school, term=autumn, kind=AdmissionRound.Kind.MAIN, seed=1, run_at=MARCH
+    )
+    with pytest.raises(services.AdmissionError, match="changed while the admission ran"):
+        services._make_place_offers([(application, violin)], term=autumn, round_=round_, now=MARCH)
+
+
+def test_s2_a_course_place_ends_when_the_course_ends_and_frees_its_seat(
+    guardian_user, household, school, autumn, fees, office
+):
+    course = factories.OfferFactory(
+        school=school,
+        kind=Offer.Kind.COURSE,
+        name="Keramikk",
+        capacity=1,
+        course_starts_on=dt.date(2026, 8, 24),
+        course_ends_on=dt.date(2026, 10, 30),
+    )
+    CoursePrice.objects.create(schedule=fees, offer=course, price=Decimal("900"))
+    pupil = child(household)
+    apply(guardian_user, pupil, course)
+    services.admission_run(actor=office, school=school, term=autumn, now=MARCH)
+    contract = services.place_offer_accept(
+        user=guardian_user,
+        place_offer=PlaceOffer.objects.get(pupil=pupil),
+        ip="127.0.0.1",
+        now=MARCH,
+    )
+
+    assert contract.placement.ends_on == dt.date(2026, 10, 30)
+    spring_2027 = factories.TermFactory(school=school, year=2027, season=Term.Season.SPRING)
+    assert selectors.seats_for([course], spring_2027)[course.pk].free == 1

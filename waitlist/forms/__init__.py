@@ -1,0 +1,1 @@
+"""Forms of the waitlist app: they validate and convert input; services write."""
