@@ -196,3 +196,18 @@ def published_offers_by_discipline(schools: Iterable[School]) -> DisciplineTable
     return DisciplineTable(
         disciplines=disciplines, rows=table_rows, totals=totals, total=sum(totals)
     )
+
+
+def age_reference_date(school: School, today: dt.date) -> dt.date:
+    """The day an applicant's age is checked on (§4a): when the school's next term starts.
+
+    A child who turns 6 in the summer may apply in spring for a place from the age of 6. With
+    no term entered yet, today is used.
+    """
+    starts_on = (
+        Term.objects.filter(school=school, starts_on__gt=today)
+        .order_by("starts_on")
+        .values_list("starts_on", flat=True)
+        .first()
+    )
+    return starts_on or today

@@ -11,17 +11,23 @@ teacher's or region's object gets 404, never the object.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from enrollment.models import Application, Contract, Guardian, GuardianInvitation
+from enrollment.services.family import invitation_token
 from kulturskole.access import Role
 from tests import factories
 from tests.conftest import login
+from waitlist.models import AdmissionRound, Audition, PlaceOffer
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +47,8 @@ SCHOOL_ADMINS = ["office", "principal", "superuser"]
 # Our own pages; allauth's and the admin's have their own tests in tests/kulturskole/.
 OWN_MODULES = ("kulturskole", "enrollment", "waitlist", "billing", "regional")
 NOT_PAGES = {
+    "applications:application_prefer": "a POST-only action; probed below",
+    "applications:audition_request": "a POST-only action; probed below",
     "favicon": "a redirect to the logo, tested below",
     "set_language": "a POST-only form action, tested in tests/kulturskole/test_auth.py",
 }
@@ -110,7 +118,83 @@ def world(db: Any) -> World:
         "group": factories.TeachingGroupFactory(offer=offer, term=term, teacher=teacher),
         "other_group": factories.TeachingGroupFactory(offer=offer, term=term),
     }
+    objects.update(admission_world(school, term, offer, pupil, guardian, other_pupil))
     return World(objects=objects, users=users)
+
+
+def admission_world(
+    school: Any, term: Any, offer: Any, pupil: Any, guardian: Any, other_pupil: Any
+) -> dict[str, Any]:
+    """Applications, a place offer, a signed contract and the rest of the admission records."""
+    now = timezone.now()
+    cello = factories.OfferFactory(school=school, slug="cello")
+    piano = factories.OfferFactory(school=school, slug="piano")
+    application = factories.ApplicationFactory(pupil=pupil, offer=offer)
+    offered = factories.ApplicationFactory(
+        pupil=pupil, offer=cello, status=Application.Status.OFFERED, preference=2
+    )
+    place_offer = PlaceOffer.objects.create(
+        application=offered,
+        offer=cello,
+        pupil=pupil,
+        term=term,
+        offered_at=now,
+        reply_by=now + dt.timedelta(days=14),
+    )
+    placement = factories.PlacementFactory(pupil=pupil, offer=piano, starts_term=term)
+    contract = Contract(
+        placement=placement,
+        guardian=Guardian.objects.get(household=pupil.household, user=guardian),
+        signed_by=guardian,
+        signed_at=now,
+        signed_from_ip="127.0.0.1",
+        rule_book_version="2013-03-20",
+        sha256="0" * 64,
+    )
+    contract.document.save("contract.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+    contract.save()
+    elsewhere_offer = other_offer(other_pupil)
+    other_application = factories.ApplicationFactory(pupil=other_pupil, offer=elsewhere_offer)
+    other_offered = factories.ApplicationFactory(
+        pupil=other_pupil,
+        offer=factories.OfferFactory(school=elsewhere_offer.school),
+        status=Application.Status.OFFERED,
+    )
+    other_place_offer = PlaceOffer.objects.create(
+        application=other_offered,
+        offer=other_offered.offer,
+        pupil=other_pupil,
+        term=factories.TermFactory(school=elsewhere_offer.school),
+        offered_at=now,
+        reply_by=now + dt.timedelta(days=14),
+    )
+    invitation = GuardianInvitation.objects.create(
+        household=pupil.household,
+        email="second@example.org",
+        first_name="Andre",
+        last_name="Foresatt",
+        invited_by=guardian,
+    )
+    return {
+        "application": application,
+        "other_application": other_application,
+        "other_place_offer": other_place_offer,
+        "elsewhere_offer": elsewhere_offer,
+        "place_offer": place_offer,
+        "placement": placement,
+        "contract": contract,
+        "audition": Audition.objects.create(pupil=pupil, offer=offer, requested_at=now),
+        "round": AdmissionRound.objects.create(
+            school=school, term=term, kind="main", seed=1, run_at=now
+        ),
+        "fee_schedule": factories.FeeScheduleFactory(school=school, school_year=2026),
+        "invitation": invitation,
+        "invitation_token": invitation_token(invitation),
+    }
+
+
+def other_offer(pupil: Any) -> Any:
+    return factories.OfferFactory(school=pupil.household.school, slug="annen")
 
 
 @dataclass(frozen=True)
@@ -171,6 +255,48 @@ PAGES: dict[str, Page] = {
     "office:staff_remove": Page(school_kwargs(pk="office_role"), ("principal", "superuser")),
     "teaching:groups": Page(lambda o: {}, ("teacher",)),
     "teaching:group": Page(lambda o: {"pk": o["group"].pk}, ("teacher",)),
+    # Guardians: applications, place offers, contracts (issue 3).
+    "applications:home": Page(lambda o: {}, ("guardian",)),
+    "applications:positions": Page(lambda o: {}, ("guardian",)),
+    "applications:new": Page(lambda o: {}, ("guardian",)),
+    "applications:application_withdraw": Page(lambda o: {"pk": o["application"].pk}, ("guardian",)),
+    "applications:switch": Page(lambda o: {"pk": o["placement"].pk}, ("guardian",)),
+    "applications:place_offer": Page(lambda o: {"pk": o["place_offer"].pk}, ("guardian",)),
+    "applications:place_offer_decline": Page(lambda o: {"pk": o["place_offer"].pk}, ("guardian",)),
+    "applications:place_offer_preview": Page(lambda o: {"pk": o["place_offer"].pk}, ("guardian",)),
+    "applications:contract": Page(lambda o: {"pk": o["contract"].pk}, ("guardian",)),
+    "applications:contract_pdf": Page(lambda o: {"pk": o["contract"].pk}, ("guardian",)),
+    "family:invite": Page(lambda o: {"pk": o["household"].pk}, ("guardian",)),
+    "family:invitation_cancel": Page(lambda o: {"pk": o["invitation"].pk}, ("guardian",)),
+    # The link in the e-mail: anyone holding it may open it, and must sign in to accept.
+    "family:invitation_accept": Page(lambda o: {"token": o["invitation_token"]}, tuple(PUBLIC)),
+    "vacancies:list": Page(lambda o: {"school": o["school"].slug}, tuple(PUBLIC)),
+    # Office and principal: admission, statistics, fees.
+    "admission:home": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "admission:waiting_list": Page(school_kwargs(pk="offer"), tuple(SCHOOL_ADMINS)),
+    "admission:waiting_list_csv": Page(school_kwargs(pk="offer"), tuple(SCHOOL_ADMINS)),
+    "admission:waiting_list_xlsx": Page(school_kwargs(pk="offer"), tuple(SCHOOL_ADMINS)),
+    "admission:continuous": Page(school_kwargs(pk="offer"), tuple(SCHOOL_ADMINS)),
+    "admission:apply": Page(school_kwargs(pk="offer"), tuple(SCHOOL_ADMINS)),
+    "admission:main": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    # Running needs a term and seed from the preview; without them it goes back there.
+    "admission:main_run": Page(school_kwargs(), tuple(SCHOOL_ADMINS), ok=lambda who: 302),
+    "admission:round": Page(school_kwargs(pk="round"), tuple(SCHOOL_ADMINS)),
+    "admission:auditions": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "admission:audition_schedule": Page(school_kwargs(pk="audition"), tuple(SCHOOL_ADMINS)),
+    "admission:audition_result": Page(school_kwargs(pk="audition"), tuple(SCHOOL_ADMINS)),
+    "admission:place_offers": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "statistics:waiting": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "statistics:chart": Page(
+        lambda o: {"school": o["school"].slug, "chart": "offers", "fmt": "svg"},
+        tuple(SCHOOL_ADMINS),
+    ),
+    "statistics:csv": Page(
+        lambda o: {"school": o["school"].slug, "table": "offers"}, tuple(SCHOOL_ADMINS)
+    ),
+    "fees:schedules": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "fees:schedule_create": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "fees:schedule_edit": Page(school_kwargs(pk="fee_schedule"), tuple(SCHOOL_ADMINS)),
     "regional:home": Page(
         lambda o: {"region": o["region"].slug}, ("project_leader", "steering_group", "superuser")
     ),
@@ -252,6 +378,17 @@ PROBES = [
     ("office_elsewhere", "office:pupil", lambda o: {"school": o["school"].slug, "pk": 1}),
     ("teacher", "teaching:group", lambda o: {"pk": o["other_group"].pk}),
     ("project_leader", "regional:home", lambda o: {"region": o["other_region"].slug}),
+    ("guardian", "applications:place_offer", lambda o: {"pk": o["other_place_offer"].pk}),
+    ("guardian", "applications:place_offer_preview", lambda o: {"pk": o["other_place_offer"].pk}),
+    ("guardian", "applications:place_offer_decline", lambda o: {"pk": o["other_place_offer"].pk}),
+    (
+        "office",
+        "admission:waiting_list",
+        lambda o: {"school": o["school"].slug, "pk": o["elsewhere_offer"].pk},
+    ),
+    ("office", "admission:home", lambda o: {"school": o["elsewhere"].slug}),
+    ("office", "statistics:waiting", lambda o: {"school": o["elsewhere"].slug}),
+    ("office", "fees:schedules", lambda o: {"school": o["elsewhere"].slug}),
     ("steering_group", "regional:home", lambda o: {"region": o["other_region"].slug}),
 ]
 
@@ -265,6 +402,23 @@ def test_guessing_another_scopes_object_is_not_found(world, who, name, kwargs):
     assert response.status_code == 404
     other = world.objects["other_pupil"]
     assert other.first_name not in response.content.decode()
+
+
+POST_PROBES = [
+    ("applications:application_prefer", "other_application"),
+    ("applications:audition_request", "other_application"),
+    ("applications:application_withdraw", "other_application"),
+]
+
+
+@pytest.mark.parametrize(("name", "target"), POST_PROBES, ids=[n for n, _ in POST_PROBES])
+def test_a_guardian_acting_on_another_households_application_gets_404(world, name, target):
+    client = login(Client(), world.users["guardian"])
+    application = world.objects[target]
+    response = client.post(reverse(name, kwargs={"pk": application.pk}))
+    assert response.status_code == 404
+    application.refresh_from_db()
+    assert application.status == Application.Status.WAITING
 
 
 @pytest.mark.parametrize("pk", ["0", "99999999999999999999", "-1"])

@@ -31,11 +31,6 @@ def admission_term(school: School, today: dt.date) -> Term | None:
     return Term.objects.filter(school=school, ends_on__gte=today).order_by("starts_on").first()
 
 
-def next_intake_term(school: School, today: dt.date) -> Term | None:
-    """The next term that has not started yet: what a new application is mostly for."""
-    return Term.objects.filter(school=school, starts_on__gt=today).order_by("starts_on").first()
-
-
 def occupied_places(offers: Iterable[int], term: Term) -> dict[int, int]:
     """Places in each offer taken during `term` or after it (on leave does not count, §14a).
 

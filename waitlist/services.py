@@ -42,6 +42,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from enrollment import rules as enrollment_rules
+from enrollment import selectors as enrollment_selectors
 from enrollment.models import (
     Application,
     Contract,
@@ -133,11 +134,10 @@ def application_submit(
         open_applications = list(
             Application.objects.open().filter(pupil=pupil).select_related("offer")
         )
-        intake = selectors.next_intake_term(school, today) or selectors.admission_term(
-            school, today
-        )
-        age_day = intake.starts_on if intake else today
+        age_day = enrollment_selectors.age_reference_date(school, today)
         age = enrollment_rules.age_on(pupil.birth_date, age_day)
+        # Late or not is judged for the admission places are given in now, like the list.
+        admission = selectors.admission_term(school, today)
         held_here = (
             Placement.objects.filter(pupil=pupil, offer=offer)
             .exclude(status=Placement.Status.ENDED)
@@ -217,10 +217,10 @@ def application_submit(
             Audition.objects.create(
                 pupil=pupil, offer=offer, application=application, requested_at=now
             )
-        late = bool(intake) and rules.is_late(
+        late = admission is not None and rules.is_late(
             today,
-            admission_season=intake.season,
-            admission_year=intake.year,
+            admission_season=admission.season,
+            admission_year=admission.year,
             deadline=policy.application_deadline,
             offer_deadline=offer.application_deadline,
         )
@@ -237,7 +237,7 @@ def application_submit(
                 "age_exception": bool(age_exception_reason.strip()),
             },
         )
-    return Submitted(application, late, intake)
+    return Submitted(application, late, admission)
 
 
 def refusal_message(
@@ -272,9 +272,9 @@ def refusal_message(
         ) % {"pupil": pupil.first_name, "offer": offer.name}
     if refusal == rules.Refusal.AGE:
         return _(
-            "%(offer)s is for ages %(range)s, and %(pupil)s will be %(age)s years old on "
-            "%(day)s, when the next term starts (§4a). If you think an exception is right, "
-            "contact the office: only the office can grant one."
+            "The age limits of %(offer)s are %(range)s, and %(pupil)s will be %(age)s years "
+            "old on %(day)s, when the next term starts (§4a). If you think an exception is "
+            "right, contact the office: only the office can grant one."
         ) % {
             "offer": offer.name,
             "range": offer.age_range,

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django_htmx.http import push_url
 
-from enrollment import rules
+from enrollment import rules, selectors
 from enrollment.filters import OfferFilter
 from enrollment.models import Offer, OfficeHours, School
 from kulturskole.access import pupils_for_guardian, roles_for
@@ -176,11 +176,14 @@ def offer_detail(request: HttpRequest, school: str, offer: str) -> HttpResponse:
     school_obj = offer_obj.school
     policy = getattr(school_obj, "policy", None)
     today = timezone.localdate()
+    # Ages are checked on the day the next term starts, as when the application is received.
+    age_day = selectors.age_reference_date(school_obj, today)
     context: dict[str, Any] = {
         "school": school_obj,
         "offer": offer_obj,
         "policy": policy,
         "today": today,
+        "age_day": age_day,
         "deadline": offer_obj.application_deadline,
         "yearly_deadline": policy.application_deadline.display() if policy else "",
         "upper_age": _upper_age(offer_obj, policy),
@@ -193,7 +196,7 @@ def offer_detail(request: HttpRequest, school: str, offer: str) -> HttpResponse:
         context["children"] = [
             {
                 "pupil": pupil,
-                "age": (age := rules.age_on(pupil.birth_date, today)),
+                "age": (age := rules.age_on(pupil.birth_date, age_day)),
                 "fits": offer_obj.age_range.admits(age),
                 "other_school": pupil.household.school_id != school_obj.pk,
             }

@@ -413,7 +413,7 @@ def test_s4a_a_child_outside_the_age_range_is_refused_with_the_reason(
         household=household, first_name="Lille", birth_date=dt.date(2020, 9, 1)
     )
     error = refused(guardian_client, {"pupil": young.pk, "offer": violin.pk})
-    assert "is for ages 6–19 years" in error and "Lille will be 5" in error
+    assert "age limits of Fiolin are 6–19 years" in error and "Lille will be 5" in error
     assert "contact the office" in error
 
 

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from enrollment import rules as enrollment_rules
+from enrollment import selectors as enrollment_selectors
 from enrollment.models import Offer, Pupil, School, Term
 from kulturskole.forms import FilterForm
 from waitlist import selectors
@@ -106,10 +107,7 @@ class OnBehalfApplicationForm(forms.Form):
 
     def _age_day(self) -> dt.date:
         """The day the age is checked on, as application_submit does: the next term's start."""
-        intake = selectors.next_intake_term(self.school, self.today) or selectors.admission_term(
-            self.school, self.today
-        )
-        return intake.starts_on if intake else self.today
+        return enrollment_selectors.age_reference_date(self.school, self.today)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
