@@ -131,7 +131,9 @@ def waiting_list(offer: Offer, *, today: dt.date) -> OfficeWaitingList:
         application = place_offer.application
         application.offer = offer  # known already; saves a query per row
         candidate = (
-            selectors.candidate_for(application, facts=facts, term=ranked.term, policy=policy)
+            selectors.candidate_for(
+                application, facts=facts, term=ranked.term, policy=policy, today=today
+            )
             if facts is not None
             else None
         )

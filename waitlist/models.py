@@ -193,12 +193,18 @@ class WaitingListSnapshot(models.Model):
         verbose_name = _("waiting-list count")
         verbose_name_plural = _("waiting-list counts")
         ordering = ["day"]
+        # Two partial constraints rather than NULLS NOT DISTINCT, which SQLite lacks.
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "offer", "day"],
+                condition=Q(offer__isnull=False),
                 name="snapshot_once_a_day_per_offer",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["school", "day"],
+                condition=Q(offer__isnull=True),
+                name="snapshot_once_a_day_per_school",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -301,15 +301,18 @@ def is_late(
     admission_year: int,
     deadline: MonthDay,
     offer_deadline: dt.date | None = None,
+    term_under_way: bool = False,
 ) -> bool:
     """§3a: received after the deadline for the school year the admission starts.
 
-    The yearly deadline (1 May) concerns teaching that starts in the autumn; an admission to
+    The yearly deadline (1 May) concerns teaching that starts in the autumn: late applications
+    rank lower at the admission to that term ("ved opptak til påfølgende semester"). Once the
+    term is under way, places freeing up during it go by seniority alone, and an admission to
     a spring term has no late applications. An offer with its own deadline (a course) uses it.
     """
     if offer_deadline is not None:
         return submitted_on > offer_deadline
-    if admission_season != "autumn":
+    if admission_season != "autumn" or term_under_way:
         return False
     return submitted_on > deadline.in_year(admission_year)
 

@@ -129,7 +129,10 @@ def candidate_for(
     term: Term,
     policy: SchoolPolicy,
     seed: int = 0,
+    today: dt.date | None = None,
 ) -> rules.Candidate:
+    """`today` is given for the list as it stands now (continuous admission): lateness no
+    longer counts once the term is under way. Main admission leaves it out."""
     offer = application.offer
     standing, score = facts.auditions.get(
         (application.pupil_id, application.offer_id), (rules.AuditionStanding.NONE, None)
@@ -148,6 +151,7 @@ def candidate_for(
             admission_year=term.year,
             deadline=policy.application_deadline,
             offer_deadline=offer.application_deadline,
+            term_under_way=today is not None and term.starts_on <= today,
         ),
         # A pupil asking to switch holds the place they want to leave (§11).
         holds_place=application.pupil_id in holds,
@@ -222,7 +226,7 @@ def waiting_lists(offers: Sequence[Offer], *, today: dt.date) -> dict[int, Waiti
             by_offer[application.offer_id].append(application)
         for offer in school_offers:
             candidates = {
-                a.pk: (a, candidate_for(a, facts=facts, term=term, policy=policy))
+                a.pk: (a, candidate_for(a, facts=facts, term=term, policy=policy, today=today))
                 for a in by_offer[offer.pk]
             }
             ordered = rules.waiting_order(

@@ -223,6 +223,7 @@ def application_submit(
             admission_year=admission.year,
             deadline=policy.application_deadline,
             offer_deadline=offer.application_deadline,
+            term_under_way=admission.starts_on <= today,
         )
         audit.record(
             actor=actor,

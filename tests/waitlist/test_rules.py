@@ -71,6 +71,12 @@ def test_s3a_application_after_1_may_is_late_for_the_autumn_admission(submitted,
     )
 
 
+def test_s3a_once_the_autumn_term_is_under_way_lateness_no_longer_counts():
+    kwargs = {"admission_season": "autumn", "admission_year": 2026, "deadline": MAY_1}
+    assert is_late(dt.date(2026, 6, 1), **kwargs)
+    assert not is_late(dt.date(2026, 6, 1), term_under_way=True, **kwargs)
+
+
 def test_s3a_the_yearly_deadline_does_not_make_anyone_late_for_a_spring_admission():
     assert not is_late(
         dt.date(2026, 11, 1), admission_season="spring", admission_year=2027, deadline=MAY_1
