@@ -379,7 +379,9 @@ def test_s4b_an_unanswered_offer_lapses_after_the_deadline_and_the_home_is_told(
     offered.refresh_from_db()
     assert offered.status == PlaceOffer.Status.LAPSED
     assert offered.application.status == Application.Status.LAPSED
-    assert any("lapsed" in m.subject.lower() for m in mail.outbox)
+    lapsed = OutboundMessage.objects.get(template="place_offer_lapsed")
+    assert lapsed.status == OutboundMessage.Status.SENT
+    assert any(m.subject == lapsed.context["subject"] for m in mail.outbox)
     # Running the beat task again changes nothing and sends nothing more.
     sent = len(mail.outbox)
     assert services.place_offers_expire(now=late) == []
@@ -391,7 +393,8 @@ def test_the_reminder_is_sent_once(offered, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         assert services.place_offer_reminders(now=soon) == 1
         assert services.place_offer_reminders(now=soon) == 0
-    assert sum("Reminder" in m.subject for m in mail.outbox) == 1
+    reminder = OutboundMessage.objects.get(template="place_offer_reminder")
+    assert sum(m.subject == reminder.context["subject"] for m in mail.outbox) == 1
 
 
 def test_the_place_offer_email_is_written_once_per_guardian_and_sent_after_commit(offered):
@@ -626,3 +629,27 @@ def test_s2_a_course_place_ends_when_the_course_ends_and_frees_its_seat(
     assert contract.placement.ends_on == dt.date(2026, 10, 30)
     spring_2027 = factories.TermFactory(school=school, year=2027, season=Term.Season.SPRING)
     assert selectors.seats_for([course], spring_2027)[course.pk].free == 1
+
+
+def test_the_place_offer_email_is_written_in_each_guardians_own_language(
+    guardian_user,
+    household,
+    school,
+    violin,
+    autumn,
+    fees,
+    office,
+    django_capture_on_commit_callbacks,
+):
+    guardian_user.language = "nn"
+    guardian_user.save()
+    english = factories.GuardianFactory(household=household, user__language="en").user
+    apply(guardian_user, child(household), violin)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.admission_run(actor=office, school=school, term=autumn, now=MARCH)
+    subjects = {
+        m.user_id: m.context["subject"]
+        for m in OutboundMessage.objects.filter(template="place_offered")
+    }
+    assert subjects[guardian_user.pk].startswith("Tilbod om plass")
+    assert subjects[english.pk].startswith("Place offered")
