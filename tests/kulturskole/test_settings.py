@@ -106,7 +106,7 @@ def test_the_embedded_default_boots_with_sqlite_eager_celery_and_console_mail() 
     assert values["ENGINE"] == "django.db.backends.sqlite3"
     assert values["DB_NAME"] == str(BASE_DIR / "db.sqlite3")
     assert values["EAGER"] is True
-    assert values["BROKER"] == "memory://"
+    assert values["BROKER"].startswith("memory://")
     assert values["CACHE"] == "django.core.cache.backends.locmem.LocMemCache"
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert "127.0.0.1" in values["ALLOWED_HOSTS"]
