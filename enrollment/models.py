@@ -822,6 +822,16 @@ class Placement(models.Model):
     # Statuses that take up one of the offer's places; a pupil on leave frees it (§14a).
     OCCUPYING = (Status.TRIAL, Status.ACTIVE)
 
+    class EndReason(models.TextChoices):
+        TRIAL_WITHDRAWAL = "trial_withdrawal", _("Withdrawn during the trial (§6)")
+        NOTICE = "notice", _("Notice from the home (§9b)")
+        TERMINATION = "termination", _("Terminated by the school (§9d)")
+        UPPER_AGE = "upper_age", _("Upper age reached (§19)")
+        SWITCH = "switch", _("Switched to another offer (§11)")
+        COURSE_ENDED = "course_ended", _("The course ended")
+        RETURNED_FROM_LEAVE = "returned_from_leave", _("Replaced by the place after leave (§14a)")
+        OTHER = "other", _("Other")
+
     pupil = models.ForeignKey(
         Pupil, on_delete=models.CASCADE, related_name="placements", verbose_name=_("pupil")
     )
@@ -843,6 +853,9 @@ class Placement(models.Model):
     ends_on = models.DateField(_("ends"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.TRIAL, db_index=True
+    )
+    end_reason = models.CharField(
+        _("why it ends"), max_length=20, choices=EndReason, blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -934,3 +947,428 @@ class GuardianInvitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+# --- Teaching: groups, lessons, attendance (§7, §8, §17) ---------------------------------------
+
+
+class GroupMember(models.Model):
+    """A pupil's place in a teaching group."""
+
+    group = models.ForeignKey(TeachingGroup, on_delete=models.CASCADE, related_name="members")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="group_memberships"
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "placement"], name="group_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement.pupil} – {self.group}"
+
+
+class SchoolHoliday(models.Model):
+    """A break the school enters (autumn break, Christmas…); no lessons are generated in it."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="holidays")
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+
+    class Meta:
+        verbose_name = _("school holiday")
+        verbose_name_plural = _("school holidays")
+        ordering = ["school", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__lte=F("ends_on")), name="holiday_starts_before_it_ends"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lesson(models.Model):
+    """One lesson of a group on a day. The school may cancel it or send a substitute (§8a)."""
+
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary lesson")
+        REHEARSAL = "rehearsal", _("Rehearsal")
+        PERFORMANCE = "performance", _("Concert or performance")
+        VISIT = "visit", _("Visit")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled by the school")
+
+    group = models.ForeignKey(TeachingGroup, on_delete=models.CASCADE, related_name="lessons")
+    date = models.DateField(_("date"), db_index=True)
+    starts_at = models.TimeField(_("starts"))
+    ends_at = models.TimeField(_("ends"))
+    location = models.ForeignKey(
+        Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    kind = models.CharField(_("content"), max_length=12, choices=Kind, default=Kind.ORDINARY)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.SCHEDULED, db_index=True
+    )
+    cancellation_reason = models.CharField(_("why cancelled"), max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="substitute_lessons",
+        verbose_name=_("substitute teacher"),
+    )
+    moved_from = models.DateField(
+        _("moved from"), null=True, blank=True, help_text=_("§8a: the original day, if moved.")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["date", "starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "date", "starts_at"], name="lesson_once_per_group_and_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="lesson_starts_before_it_ends"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.date:%Y-%m-%d}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class AbsenceReport(models.Model):
+    """An absence reported by the home (§7): online ahead, by phone or e-mail, or a note after."""
+
+    class Via(models.TextChoices):
+        ONLINE = "online", _("Reported online by the home")
+        PHONE = "phone", _("Reported by phone")
+        EMAIL = "email", _("Reported by e-mail")
+        TEACHER = "teacher", _("Reported to the teacher")
+        NOTE = "note", _("Note brought to the next lesson")
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="absence_reports")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="absence_reports")
+    via = models.CharField(_("reported"), max_length=10, choices=Via)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+
+    class Meta:
+        verbose_name = _("absence report")
+        verbose_name_plural = _("absence reports")
+        ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "pupil"], name="absence_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} – {self.lesson}"
+
+
+class Attendance(models.Model):
+    """Present or absent at one lesson, as the teacher registered it."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="attendance")
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(_("attendance"), max_length=10, choices=Status)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "placement"], name="attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement.pupil} – {self.lesson}: {self.status}"
+
+
+# --- Ending a place: notice (§9a–c), termination (§9d–f), leave (§14) -------------------------
+
+
+class Notice(models.Model):
+    """Written notice from the home (§9b). The place ends after the term the deadlines give."""
+
+    placement = models.OneToOneField(Placement, on_delete=models.CASCADE, related_name="notice")
+    given_at = models.DateTimeField(_("received"))
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ends_on = models.DateField(_("the place ends"))
+    last_term = models.ForeignKey(
+        Term,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last term paid"),
+    )
+    reason = models.TextField(_("reason (optional)"), blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return str(self.placement)
+
+
+class Termination(models.Model):
+    """The school ends a place (§9d), with a written justification and a dated letter (§9f)."""
+
+    class Reason(models.TextChoices):
+        NON_PAYMENT = "non_payment", _("i. Non-payment")
+        CONSECUTIVE_ABSENCES = "consecutive", _("ii. Consecutive unreported absences")
+        TOTAL_ABSENCES = "total", _("iii. Unreported absences in a term")
+        INTEREST_DISCIPLINE = "interest", _("iv. Lack of interest or discipline")
+
+    class Appeal(models.TextChoices):
+        NONE = "", _("No appeal")
+        PENDING = "pending", _("Appeal received")
+        UPHELD = "upheld", _("Decision upheld")
+        OVERTURNED = "overturned", _("Decision overturned")
+
+    # §9f: decisions under ii–iv may be appealed.
+    APPEALABLE = (Reason.CONSECUTIVE_ABSENCES, Reason.TOTAL_ABSENCES, Reason.INTEREST_DISCIPLINE)
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="terminations")
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason)
+    justification = models.TextField(_("justification"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"))
+    effective_on = models.DateField(_("the place ends"))
+    letter = models.FileField(
+        _("decision letter (PDF)"), storage=private_storage, upload_to="letters/%Y/", blank=True
+    )
+    letter_sha256 = models.CharField(max_length=64, blank=True)
+    appeal = models.CharField(_("appeal"), max_length=10, choices=Appeal, blank=True)
+    appeal_received_on = models.DateField(_("appeal received"), null=True, blank=True)
+    appeal_text = models.TextField(_("the appeal"), blank=True)
+    appeal_resolved_at = models.DateTimeField(_("appeal decided"), null=True, blank=True)
+    appeal_resolution = models.TextField(_("decision on the appeal"), blank=True)
+    appeal_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("termination")
+        verbose_name_plural = _("terminations")
+        ordering = ["-decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.placement} ({self.get_reason_display()})"
+
+    @property
+    def appealable(self) -> bool:
+        return self.reason in self.APPEALABLE
+
+
+class Leave(models.Model):
+    """Leave for illness longer than four teaching weeks (§14a); other leave is refused (§14b)."""
+
+    class Reason(models.TextChoices):
+        ILLNESS = "illness", _("Illness")
+        OTHER = "other", _("Other reason")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        ENDED = "ended", _("Back from leave")
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="leaves")
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("from"))
+    expected_weeks = models.PositiveSmallIntegerField(_("expected teaching weeks away"))
+    doctor_note = models.FileField(
+        _("doctor's note"), storage=private_storage, upload_to="doctor-notes/%Y/", blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.APPLIED, db_index=True
+    )
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision"), blank=True)
+    recovered_on = models.DateField(_("well again from"), null=True, blank=True)
+    return_application = models.OneToOneField(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leave",
+        help_text=_("§14a: the place back, ahead of the waiting list."),
+    )
+
+    class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leaves")
+        ordering = ["-applied_at"]
+
+    def __str__(self) -> str:
+        return f"{self.placement} ({self.get_status_display()})"
+
+
+# --- Performer track (§15–16) and parent work group (§18) ----------------------------------------
+
+
+class ConferenceSlot(models.Model):
+    """A conference hour a teacher offers; a home books it (§15)."""
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conference_slots"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conferences",
+        verbose_name=_("booked for"),
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    booked_at = models.DateTimeField(_("booked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("conference hour")
+        verbose_name_plural = _("conference hours")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="conference_starts_before_it_ends"
+            ),
+            models.UniqueConstraint(
+                fields=["teacher", "starts_at"], name="conference_slot_once_per_teacher"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class EffortAcknowledgement(models.Model):
+    """The home has read the offer's effort requirements as they stood then (§16a)."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="effort_acknowledgements"
+    )
+    requirements = models.TextField(_("requirements as read"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"))
+
+    class Meta:
+        verbose_name = _("effort acknowledgement")
+        verbose_name_plural = _("effort acknowledgements")
+        ordering = ["-acknowledged_at"]
+
+    def __str__(self) -> str:
+        return str(self.placement)
+
+
+class EffortAssessment(models.Model):
+    """A teacher's assessment of a pupil's own effort in a term (§16b)."""
+
+    class Level(models.TextChoices):
+        GOOD = "good", _("Good")
+        ADEQUATE = "adequate", _("Adequate")
+        LOW = "low", _("Too low")
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="effort_assessments"
+    )
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(_("effort"), max_length=10, choices=Level)
+    note = models.TextField(_("note"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assessed_at = models.DateTimeField(_("assessed"))
+
+    class Meta:
+        verbose_name = _("effort assessment")
+        verbose_name_plural = _("effort assessments")
+        ordering = ["term__starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "term"], name="effort_once_per_term")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement} {self.term}: {self.level}"
+
+
+class ParentWorkGroupMember(models.Model):
+    """A guardian in the parent work group of a drama or orchestra offer (§18)."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="work_group")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="work_groups")
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="work_group_members"
+    )
+    joined_at = models.DateTimeField(_("joined"))
+
+    class Meta:
+        verbose_name = _("parent work group member")
+        verbose_name_plural = _("parent work group members")
+        ordering = ["offer", "guardian__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "guardian"], name="work_group_member_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} – {self.offer}"

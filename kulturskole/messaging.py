@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -40,10 +41,12 @@ def notify(
     context: dict[str, Any],
     user: Any = None,
     language: str | None = None,
+    attachment: tuple[str, bytes] | None = None,
 ) -> OutboundMessage | None:
     """Queue `templates/emails/<template>_subject.txt` and `<template>.txt` for one recipient.
 
-    Returns the new message, or None when this occasion was already notified.
+    `attachment` is (file name, PDF bytes), kept privately with the message. Returns the new
+    message, or None when this occasion was already notified.
     """
     language = language or getattr(user, "language", None) or settings.LANGUAGE_CODE
     if OutboundMessage.objects.filter(key=key).exists():
@@ -65,6 +68,9 @@ def notify(
         )
     if not created:
         return None
+    if attachment is not None:
+        name, content = attachment
+        message.attachment.save(name, ContentFile(content), save=True)
     from kulturskole.tasks import send_message
 
     transaction.on_commit(lambda: send_message.delay(message.pk))
@@ -81,12 +87,18 @@ def message_send(message_id: int, *, now: dt.datetime | None = None) -> bool:
         return False  # sent, or being sent by another worker
     message = OutboundMessage.objects.get(pk=message_id)
     try:
-        EmailMessage(
+        email = EmailMessage(
             subject=message.context["subject"],
             body=message.context["body"],
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[message.to_email],
-        ).send()
+        )
+        if message.attachment:
+            with message.attachment.open("rb") as handle:
+                email.attach(
+                    message.attachment.name.rsplit("/", 1)[-1], handle.read(), "application/pdf"
+                )
+        email.send()
     except Exception as error:
         OutboundMessage.objects.filter(pk=message_id).update(
             status=OutboundMessage.Status.FAILED,

@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kulturskole.storage import private_storage
+
 
 class AuditEvent(models.Model):
     """Who did what to which object, when and why. Written by `kulturskole.audit.record`."""
@@ -65,6 +67,9 @@ class OutboundMessage(models.Model):
     )
     language = models.CharField(_("language"), max_length=8)
     context = models.JSONField(_("content"), default=dict)
+    attachment = models.FileField(
+        _("attachment"), storage=private_storage, upload_to="outbox/%Y/", blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
     )
