@@ -854,9 +854,7 @@ class Placement(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.TRIAL, db_index=True
     )
-    end_reason = models.CharField(
-        _("why it ends"), max_length=20, choices=EndReason, blank=True
-    )
+    end_reason = models.CharField(_("why it ends"), max_length=20, choices=EndReason, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -1365,9 +1363,7 @@ class ParentWorkGroupMember(models.Model):
         verbose_name_plural = _("parent work group members")
         ordering = ["offer", "guardian__last_name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["placement", "guardian"], name="work_group_member_once"
-            )
+            models.UniqueConstraint(fields=["placement", "guardian"], name="work_group_member_once")
         ]
 
     def __str__(self) -> str:

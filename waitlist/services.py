@@ -53,6 +53,7 @@ from enrollment.models import (
     School,
     Term,
 )
+from enrollment.services import lifecycle
 from kulturskole import audit
 from kulturskole.messaging import absolute_url
 from kulturskole.models import OutboundMessage
@@ -1019,6 +1020,8 @@ def place_offer_accept(
         )
         if application.kind == Application.Kind.SWITCH and application.switch_from_id:
             _end_switched_placement(application.switch_from_id, new_start=starts_on, today=today)
+        # §18: a place in a drama or orchestra offer enrols the guardians in the work group.
+        lifecycle.work_group_enrol(placement, now=now)
         place_offer.status = PlaceOffer.Status.ACCEPTED
         place_offer.answered_at = now
         place_offer.answered_by = user

@@ -27,6 +27,7 @@ from enrollment.models import (
     StaffRole,
     Term,
 )
+from enrollment.services import lifecycle
 from kulturskole import audit
 from kulturskole.access import Role, forget_roles
 
@@ -89,6 +90,9 @@ def offer_update(*, actor: Any, offer: Offer, values: Mapping[str, Any]) -> Offe
         % {"offer": offer.name, "fields": ", ".join(changes)},
         data={"changes": changes},
     )
+    if "effort_requirements" in changes:
+        # §16a: changed effort requirements are told to the homes of the offer's pupils.
+        lifecycle.effort_requirements_changed(offer=offer)
     return offer
 
 
