@@ -25,26 +25,36 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from enrollment import rules
 from enrollment.models import (
+    AbsenceReport,
     Application,
+    Attendance,
+    ConferenceSlot,
     Department,
     Discipline,
+    GroupMember,
     Guardian,
     Household,
+    Leave,
+    Lesson,
     Location,
+    Notice,
     Offer,
     OfficeHours,
     Placement,
     Pupil,
     School,
+    SchoolHoliday,
     SchoolPolicy,
     StaffRole,
     TeachingGroup,
     Term,
 )
+from enrollment.services import lifecycle
 from kulturskole.access import MFA_ROLES, Role
 
 DEMO_PASSWORD = "kulturskole-demo"  # noqa: S105 -- public on purpose, see the docstring
@@ -993,6 +1003,82 @@ COURSE_PRICE = 1200
 YEARLY_INCREASE = Decimal("1.03")
 
 
+# --- The pupil life cycle at Sandefjord (issue 4) -------------------------------------------
+# Written as it stood on a fixed day, whatever day the demo is seeded, so two runs give the
+# same rows: lessons up to then have their attendance, later ones are still to come.
+
+LIFECYCLE_AS_OF = dt.datetime(2026, 11, 20, 15, 0, tzinfo=OSLO)
+
+# The school's own breaks (§20); the generator skips them and the public holidays.
+SCHOOL_HOLIDAYS = (
+    ("Høstferie", dt.date(2026, 9, 28), dt.date(2026, 10, 2)),
+    ("Juleferie", dt.date(2026, 12, 21), dt.date(2027, 1, 1)),
+    ("Vinterferie", dt.date(2027, 2, 22), dt.date(2027, 2, 26)),
+    ("Påskeferie", dt.date(2027, 3, 22), dt.date(2027, 3, 26)),
+)
+
+# Places from autumn 2026 in offers with a parent work group (§18): (household, pupil, offer).
+WORK_GROUP_PLACES = (
+    ("Berg", "Nora", "strykeorkester"),
+    ("Berg", "Lukas", "teater"),
+)
+
+# The demo teacher's groups and who is in them: (group name, household, pupil).
+GROUP_MEMBERS = (
+    ("Fiolin tirsdag", "Johansen", "Ingrid"),
+    ("Fiolin tirsdag", "Olsen", "Mathias"),
+    ("Fiolin tirsdag", "Larsen", "Selma"),
+    ("Fiolin onsdag", "Kristiansen", "Vilde"),
+    ("Fiolin onsdag", "Pettersen", "Aksel"),
+    ("Fiolin onsdag", "Hansen", "Emma"),
+    ("Strykeorkester", "Berg", "Nora"),
+    ("Utøver fiolin", "Moen", "Tobias"),
+)
+
+# Absences in autumn 2026; every other registered lesson is attended. (household, pupil,
+# day, how the home reported it (§7) or "" when it did not).
+ABSENCES = (
+    # Three Wednesdays in a row without a word from home: on the office's list (§9d ii).
+    ("Pettersen", "Aksel", dt.date(2026, 11, 4), ""),
+    ("Pettersen", "Aksel", dt.date(2026, 11, 11), ""),
+    ("Pettersen", "Aksel", dt.date(2026, 11, 18), ""),
+    ("Larsen", "Selma", dt.date(2026, 10, 13), AbsenceReport.Via.PHONE),
+    ("Johansen", "Ingrid", dt.date(2026, 11, 10), AbsenceReport.Via.ONLINE),
+    ("Hansen", "Emma", dt.date(2026, 10, 21), AbsenceReport.Via.ONLINE),
+    ("Moen", "Tobias", dt.date(2026, 10, 19), AbsenceReport.Via.NOTE),
+)
+ABSENCE_REASONS = {
+    AbsenceReport.Via.PHONE: "Mor ringte: syk.",
+    AbsenceReport.Via.ONLINE: "Syk.",
+    AbsenceReport.Via.NOTE: "Lapp fra far: tannlege.",
+}
+
+# The school cancels one lesson (§8): (group name, day, reason).
+CANCELLED_LESSON = (
+    "Fiolin tirsdag",
+    dt.date(2026, 10, 27),
+    "Læreren er syk, og vikar fantes ikke.",
+)
+
+# Mathias gave notice by e-mail before 1 December: his place ends after the autumn term (§9b).
+NOTICE = ("Olsen", "Mathias", "fiolin", dt.datetime(2026, 10, 20, 19, 30, tzinfo=OSLO))
+NOTICE_REASON = "Mathias vil heller begynne på fotball."
+
+# Nora broke her arm: leave for illness longer than four teaching weeks, approved (§14a).
+LEAVE = ("Berg", "Nora", "strykeorkester", dt.date(2026, 11, 2), 8)
+LEAVE_APPLIED_AT = dt.datetime(2026, 10, 30, 10, 0, tzinfo=OSLO)
+LEAVE_DECIDED_AT = dt.datetime(2026, 11, 2, 9, 30, tzinfo=OSLO)
+
+# Conference hours the demo teacher offers (§15), and the one Tobias's home booked.
+CONFERENCE_FIRST = dt.datetime(2026, 12, 2, 15, 0, tzinfo=OSLO)
+CONFERENCE_MINUTES = 20
+CONFERENCE_COUNT = 3
+CONFERENCE_BOOKED = 1  # the second hour
+CONFERENCE_PLACE = "Bugården, rom 2.14"
+PERFORMER_PLACE = ("Moen", "Tobias", "utover-klassisk")
+EFFORT_ACKNOWLEDGED_AT = dt.datetime(2026, 8, 20, 20, 0, tzinfo=OSLO)
+
+
 # --- Seeding -----------------------------------------------------------------------------
 
 
@@ -1021,6 +1107,7 @@ def seed_demo(*, today: dt.date) -> SeedResult:
         _seed_applications(schools[SANDEFJORD], today=today)
         _seed_hansen_contract(schools[SANDEFJORD], users[GUARDIAN.email], today=today)
         _seed_snapshots(schools[SANDEFJORD], today=today)
+        _seed_lifecycle(schools[SANDEFJORD], users)
     return SeedResult(
         schools=len(schools),
         offers=Offer.objects.filter(school__slug__in=schools).count(),
@@ -1405,3 +1492,222 @@ def _seed_snapshots(school: School, *, today: dt.date) -> None:
             day=day,
             defaults={"children": len(waiting) + since_admitted},
         )
+
+
+# --- The pupil life cycle -----------------------------------------------------------------
+# Through the services, as the pages would do it; each step is skipped when already done, so
+# a second run changes no row (the services themselves keep attendance and absence reports
+# to one row each).
+
+
+def _seed_lifecycle(school: School, users: dict[str, Any]) -> None:
+    teacher, office = users[TEACHER.email], users[OFFICE.email]
+    for name, starts_on, ends_on in SCHOOL_HOLIDAYS:
+        SchoolHoliday.objects.update_or_create(
+            school=school, name=name, starts_on=starts_on, defaults={"ends_on": ends_on}
+        )
+    _seed_work_group_places(school)
+    # Before the groups are filled, so a place that ends with the autumn term is left out of
+    # the spring groups.
+    _seed_notice(school, office)
+    groups = _seed_group_members(school, teacher, office)
+    for group in groups:
+        lifecycle.lessons_generate(actor=office, group=group)
+    autumn = [g for g in groups if (g.term.year, g.term.season) == TEACHER_TERMS[0]]
+    _seed_cancelled_lesson(autumn, office)
+    _seed_attendance(school, autumn, teacher, users)
+    _seed_leave(school, office)
+    _seed_performer_track(school, teacher, office)
+
+
+def _seed_work_group_places(school: School) -> None:
+    term = Term.objects.get(school=school, year=2026, season=Term.Season.AUTUMN)
+    for household, first_name, offer_slug in WORK_GROUP_PLACES:
+        placement, _ = Placement.objects.get_or_create(
+            pupil=_pupil(school, household, first_name),
+            offer=Offer.objects.get(school=school, slug=offer_slug),
+            defaults={
+                "starts_term": term,
+                "starts_on": term.starts_on,
+                # The trial lessons (§6) are over once the attendance below is registered.
+                "status": Placement.Status.TRIAL,
+            },
+        )
+        lifecycle.work_group_enrol(placement, now=_evening(term.starts_on - dt.timedelta(days=7)))
+
+
+def _seed_group_members(school: School, teacher: Any, office: Any) -> list[TeachingGroup]:
+    groups = list(
+        TeachingGroup.objects.filter(offer__school=school, teacher=teacher)
+        .select_related("offer", "term")
+        .order_by("term__starts_on", "weekday", "pk")
+    )
+    for group_name, household, first_name in GROUP_MEMBERS:
+        for group in (g for g in groups if g.name == group_name):
+            placement = Placement.objects.get(
+                pupil=_pupil(school, household, first_name), offer=group.offer
+            )
+            # A place that ends before the group's term starts is not in the group.
+            if placement.ends_on is None or placement.ends_on >= group.term.starts_on:
+                lifecycle.group_member_add(actor=office, group=group, placement=placement)
+    return groups
+
+
+def _seed_cancelled_lesson(groups: list[TeachingGroup], office: Any) -> None:
+    group_name, day, reason = CANCELLED_LESSON
+    lesson = Lesson.objects.get(group__in=groups, group__name=group_name, date=day)
+    if not lesson.is_cancelled:
+        lifecycle.lesson_cancel(
+            actor=office,
+            lesson=lesson,
+            reason=reason,
+            now=dt.datetime.combine(day, dt.time(12), tzinfo=OSLO),
+        )
+
+
+def _seed_attendance(
+    school: School, groups: list[TeachingGroup], teacher: Any, users: dict[str, Any]
+) -> None:
+    """Every lesson of autumn 2026 before LIFECYCLE_AS_OF is registered: present, except the
+    ABSENCES and the lessons after a pupil's leave began."""
+    absent = {(household, first_name, day): via for household, first_name, day, via in ABSENCES}
+    on_leave_from = {(LEAVE[0], LEAVE[1]): LEAVE[3]}
+    members = list(
+        GroupMember.objects.filter(group__in=groups).select_related(
+            "placement__pupil__household", "group"
+        )
+    )
+    lessons = Lesson.objects.filter(
+        group__in=groups, date__lt=LIFECYCLE_AS_OF.date(), status=Lesson.Status.SCHEDULED
+    ).order_by("date", "starts_at")
+    for lesson in lessons:
+        taught_at = dt.datetime.combine(lesson.date, lesson.ends_at, tzinfo=OSLO)
+        for member in (m for m in members if m.group_id == lesson.group_id):
+            pupil = member.placement.pupil
+            key = (pupil.household.name, pupil.first_name)
+            if lesson.date >= on_leave_from.get(key, dt.date.max):
+                continue
+            via = absent.get((*key, lesson.date))
+            status = Attendance.Status.PRESENT if via is None else Attendance.Status.ABSENT
+            lifecycle.attendance_set(
+                actor=teacher,
+                lesson=lesson,
+                placement=member.placement,
+                status=status,
+                now=taught_at,
+            )
+            if via:
+                _seed_absence_report(lesson, pupil, via, teacher, users)
+
+
+def _seed_absence_report(
+    lesson: Lesson, pupil: Pupil, via: str, teacher: Any, users: dict[str, Any]
+) -> None:
+    lesson_day = dt.datetime.combine(lesson.date, lesson.starts_at, tzinfo=OSLO)
+    if via == AbsenceReport.Via.ONLINE:
+        # The home reported it the evening before.
+        guardian = pupil.household.guardians.filter(user__isnull=False).first()
+        actor = guardian.user if guardian else None
+        reported_at = _evening(lesson.date - dt.timedelta(days=1))
+    elif via == AbsenceReport.Via.NOTE:
+        # The note came to the next lesson, a week later.
+        actor, reported_at = teacher, lesson_day + dt.timedelta(days=7)
+    else:
+        actor = users[OFFICE.email]
+        reported_at = lesson_day - dt.timedelta(hours=6)
+    lifecycle.absence_report(
+        actor=actor,
+        pupil=pupil,
+        lessons=[lesson],
+        via=via,
+        reason=ABSENCE_REASONS.get(via, ""),
+        now=reported_at,
+    )
+
+
+def _seed_notice(school: School, office: Any) -> None:
+    household, first_name, offer_slug, given_at = NOTICE
+    placement = Placement.objects.get(
+        pupil=_pupil(school, household, first_name), offer__school=school, offer__slug=offer_slug
+    )
+    if not Notice.objects.filter(placement=placement).exists():
+        # Received by e-mail; the office registers it as written notice (§9a–b).
+        lifecycle.notice_give(actor=office, placement=placement, reason=NOTICE_REASON, now=given_at)
+
+
+def _seed_leave(school: School, office: Any) -> None:
+    household, first_name, offer_slug, starts_on, weeks = LEAVE
+    placement = Placement.objects.get(
+        pupil=_pupil(school, household, first_name), offer__school=school, offer__slug=offer_slug
+    )
+    if Leave.objects.filter(placement=placement).exists():
+        return
+    leave = lifecycle.leave_apply(
+        actor=office,
+        placement=placement,
+        reason=Leave.Reason.ILLNESS,
+        starts_on=starts_on,
+        expected_weeks=weeks,
+        description="Brukket arm; kan ikke spille før gipsen er av.",
+        doctor_note=ContentFile(
+            _example_pdf("Legeerklæring (eksempel)"), name="legeerklaering.pdf"
+        ),
+        now=LEAVE_APPLIED_AT,
+    )
+    lifecycle.leave_decide(
+        actor=office,
+        leave=leave,
+        approve=True,
+        note="Legeerklæring mottatt: permisjon ut høstsemesteret.",
+        now=LEAVE_DECIDED_AT,
+    )
+
+
+def _seed_performer_track(school: School, teacher: Any, office: Any) -> None:
+    """Conference hours (§15) and the effort requirements acknowledged by the home (§16a)."""
+    household, first_name, offer_slug = PERFORMER_PLACE
+    placement = Placement.objects.get(
+        pupil=_pupil(school, household, first_name), offer__school=school, offer__slug=offer_slug
+    )
+    slots = lifecycle.conference_slots_publish(
+        teacher=teacher,
+        school=school,
+        first_start=CONFERENCE_FIRST,
+        minutes=CONFERENCE_MINUTES,
+        count=CONFERENCE_COUNT,
+        place=CONFERENCE_PLACE,
+    )
+    if not ConferenceSlot.objects.filter(placement=placement).exists():
+        # The home phoned; the office booked the hour for them.
+        lifecycle.conference_book(
+            user=office, slot=slots[CONFERENCE_BOOKED], placement=placement, now=LIFECYCLE_AS_OF
+        )
+    if lifecycle.effort_pending(placement):
+        lifecycle.effort_acknowledge(user=None, placement=placement, now=EFFORT_ACKNOWLEDGED_AT)
+
+
+def _example_pdf(text: str) -> bytes:
+    """A one-page PDF saying `text`, standing in for a scanned document in the demo."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        pdf += b"%010d 00000 n \n" % offset
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(pdf)

@@ -214,6 +214,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "waitlist.periodic.snapshot_waiting_lists",
         "schedule": crontab(hour=23, minute=50),
     },
+    "end-due-placements": {
+        "task": "enrollment.tasks.placements_end_due",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "upper-age": {
+        "task": "enrollment.tasks.upper_age_run",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "notice-deadline-reminders": {
+        "task": "enrollment.tasks.notice_deadline_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    "conference-reminders": {
+        "task": "enrollment.tasks.conference_reminders",
+        "schedule": crontab(minute=25),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import holidays
@@ -125,9 +126,9 @@ def lessons_generate(*, actor: Any, group: TeachingGroup) -> int:
         weekday=group.weekday,
         closed=closed_days_for(group),
     )
-    existing = set(
-        Lesson.objects.filter(group=group, starts_at=group.starts_at).values_list("date", flat=True)
-    )
+    # A day that already has a lesson is done, whatever its time: the group's time may have
+    # changed since, and a second lesson that day would be a duplicate, not a missing one.
+    existing = set(Lesson.objects.filter(group=group).values_list("date", flat=True))
     moved = set(
         Lesson.objects.filter(group=group, moved_from__isnull=False).values_list(
             "moved_from", flat=True
@@ -303,6 +304,8 @@ def attendance_set(
     status: str,
     now: dt.datetime | None = None,
 ) -> Attendance:
+    if status not in Attendance.Status.values:
+        raise LifecycleError(_("Mark the pupil present or absent."))
     if lesson.is_cancelled:
         raise LifecycleError(_("The lesson was cancelled; there is no attendance to register."))
     if not GroupMember.objects.filter(group_id=lesson.group_id, placement=placement).exists():
@@ -339,10 +342,20 @@ def absence_report(
     now: dt.datetime | None = None,
 ) -> int:
     """Record that the home reported an absence (§7); guardians report future lessons only."""
+    if via not in AbsenceReport.Via.values:
+        raise LifecycleError(_("Say how the absence was reported."))
     now = _now(now)
     today = timezone.localdate(now)
+    lessons = list(lessons)
+    own_groups = set(
+        GroupMember.objects.filter(
+            placement__pupil=pupil, group_id__in={lesson.group_id for lesson in lessons}
+        ).values_list("group_id", flat=True)
+    )
     created = 0
     for lesson in lessons:
+        if lesson.group_id not in own_groups:
+            raise LifecycleError(_("The pupil is not in this group."))
         if via == AbsenceReport.Via.ONLINE and lesson.date < today:
             raise LifecycleError(
                 _("Absence is reported online before the lesson. Afterwards, bring a note.")
@@ -453,6 +466,10 @@ class NoticePreview:
     before_start: bool  # the place ends before it starts: nothing to pay
 
 
+def _last_day(ref: rules.TermRef) -> dt.date:
+    return dt.date(ref.year, 6, 30) if ref.season == "spring" else dt.date(ref.year, 12, 31)
+
+
 def notice_preview(placement: Placement, *, today: dt.date) -> NoticePreview:
     offer = placement.offer
     if offer.kind == Offer.Kind.COURSE:
@@ -467,21 +484,26 @@ def notice_preview(placement: Placement, *, today: dt.date) -> NoticePreview:
         rules.TermRef.of(today),
         rules.TermRef(placement.starts_term.year, placement.starts_term.season),
     )
+    last_term = outcome.last_term
     term = Term.objects.filter(
-        school_id=offer.school_id, year=outcome.last_term.year, season=outcome.last_term.season
+        school_id=offer.school_id, year=last_term.year, season=last_term.season
     ).first()
-    billed = rules.terms_between(first, outcome.last_term)
+    ends_on = term.ends_on if term else None
+    # Notice never keeps a place longer than it already runs: one that ends earlier by the
+    # upper age (§19) or by a decision from a later day (§9d) still ends then, and no term
+    # after that is billed.
+    already = placement.ends_on
+    if already is not None and already < (ends_on or _last_day(last_term)):
+        last_term = min(last_term, rules.TermRef.of(already))
+        ends_on = already
+    billed = rules.terms_between(first, last_term)
     return NoticePreview(
-        last_term=outcome.last_term,
-        ends_on=term.ends_on if term else None,
+        last_term=last_term,
+        ends_on=ends_on,
         billed=billed,
-        binds_next_term=outcome.binds_next_term,
+        binds_next_term=last_term > rules.TermRef.of(today),
         before_start=not billed,
     )
-
-
-def _last_day(ref: rules.TermRef) -> dt.date:
-    return dt.date(ref.year, 6, 30) if ref.season == "spring" else dt.date(ref.year, 12, 31)
 
 
 def notice_give(
@@ -513,6 +535,11 @@ def notice_give(
                 season=preview.last_term.season,
             ).first()
         ends_on = max(ends_on, placement.starts_on)
+        if placement.ends_on is not None and placement.ends_on <= ends_on:
+            ends_on = placement.ends_on  # it ends by then anyway, for the reason it has
+        else:
+            placement.ends_on = ends_on
+            placement.end_reason = Placement.EndReason.NOTICE
         notice = Notice.objects.create(
             placement=placement,
             given_at=now,
@@ -521,8 +548,6 @@ def notice_give(
             last_term=last_term,
             reason=reason.strip(),
         )
-        placement.ends_on = ends_on
-        placement.end_reason = Placement.EndReason.NOTICE
         if preview.before_start or ends_on < today:
             placement.status = Placement.Status.ENDED
         placement.save(update_fields=["ends_on", "end_reason", "status"])
@@ -593,6 +618,8 @@ def termination_decide(
     """The school ends a place (§9d) with a written justification; the letter goes home (§9f)."""
     now = _now(now)
     today = timezone.localdate(now)
+    if reason not in Termination.Reason.values:
+        raise LifecycleError(_("Choose one of the reasons in §9d."))
     if not justification.strip():
         raise LifecycleError(_("Write the justification: the letter must give the reasons (§9f)."))
     with transaction.atomic():
@@ -790,6 +817,8 @@ def leave_apply(
     """Apply for leave. Leave for other reasons than illness is refused at once, with the
     reason recorded (§14b); an incomplete application for illness raises LifecycleError."""
     now = _now(now)
+    if placement.status == Placement.Status.ENDED:
+        raise LifecycleError(_("This place has ended."))
     policy = policy_of(placement)
     refusal = rules.leave_refusal(
         illness=reason == Leave.Reason.ILLNESS,
@@ -822,8 +851,10 @@ def leave_apply(
                 refusal, min_weeks=policy.leave_min_illness_weeks
             )
         if doctor_note:
+            # Keep the kind of file (.pdf, .jpg …), so the office's browser can open it.
+            suffix = Path(getattr(doctor_note, "name", "") or "").suffix.lower()[:10]
             leave.doctor_note.save(
-                f"doctor-note-{placement.pk}-{now:%Y%m%d%H%M%S}", doctor_note, save=False
+                f"doctor-note-{placement.pk}-{now:%Y%m%d%H%M%S}{suffix}", doctor_note, save=False
             )
         leave.save()
         audit.record(
@@ -850,6 +881,8 @@ def leave_decide(
             raise LifecycleError(_("This leave application is already decided."))
         if not approve and not note.strip():
             raise LifecycleError(_("Say why the leave is refused."))
+        if approve and leave.placement.status == Placement.Status.ENDED:
+            raise LifecycleError(_("The place has ended since the application; refuse it instead."))
         leave.status = Leave.Status.APPROVED if approve else Leave.Status.REFUSED
         leave.decided_by = actor
         leave.decided_at = now
@@ -894,15 +927,31 @@ def leave_return(
         seniority = (
             placement.application.seniority_date if placement.application else placement.starts_on
         )
-        application = Application.objects.create(
-            pupil_id=placement.pupil_id,
-            offer_id=placement.offer_id,
-            kind=Application.Kind.RETURN,
-            submitted_at=now,
-            submitted_by=actor,
-            seniority_date=seniority,
-            note=_("Back from leave (§14a)."),
+        # A pupil has one open application per offer: one already on the list becomes the
+        # return (keeping the earlier seniority) rather than a second one beside it.
+        application = (
+            Application.objects.select_for_update()
+            .filter(
+                pupil_id=placement.pupil_id,
+                offer_id=placement.offer_id,
+                status__in=Application.OPEN_STATUSES,
+            )
+            .first()
         )
+        if application is None:
+            application = Application.objects.create(
+                pupil_id=placement.pupil_id,
+                offer_id=placement.offer_id,
+                kind=Application.Kind.RETURN,
+                submitted_at=now,
+                submitted_by=actor,
+                seniority_date=seniority,
+                note=_("Back from leave (§14a)."),
+            )
+        else:
+            application.kind = Application.Kind.RETURN
+            application.seniority_date = min(application.seniority_date, seniority)
+            application.save(update_fields=["kind", "seniority_date"])
         leave.status = Leave.Status.ENDED
         leave.recovered_on = recovered_on
         leave.return_application = application
@@ -963,6 +1012,8 @@ def conference_book(
             raise LifecycleError(_("This time was just booked by someone else. Choose another."))
         if slot.starts_at <= now:
             raise LifecycleError(_("This time has passed."))
+        if slot.school_id != placement.offer.school_id:
+            raise LifecycleError(_("This conference hour is at another school."))
         if not is_performer_track(placement.offer):
             raise LifecycleError(_("Conference hours are for pupils of the performer track (§15)."))
         year, half = rules.half_year(timezone.localdate(slot.starts_at))
@@ -1034,9 +1085,15 @@ def effort_pending(placement: Placement) -> bool:
 def effort_acknowledge(
     *, user: Any, placement: Placement, now: dt.datetime | None = None
 ) -> EffortAcknowledgement:
+    """The home has read the requirements as they stand; acknowledging them again (a second
+    click, a second guardian) keeps the first acknowledgement of the same text."""
+    text = placement.offer.effort_requirements.strip()
+    latest = placement.effort_acknowledgements.order_by("-acknowledged_at", "-pk").first()
+    if latest is not None and latest.requirements == text:
+        return latest
     ack = EffortAcknowledgement.objects.create(
         placement=placement,
-        requirements=placement.offer.effort_requirements.strip(),
+        requirements=text,
         acknowledged_by=user,
         acknowledged_at=_now(now),
     )
@@ -1080,6 +1137,8 @@ def effort_assess(
     now: dt.datetime | None = None,
 ) -> EffortAssessment:
     """A teacher's assessment (§16b); low effort through more than one term prompts guidance."""
+    if level not in EffortAssessment.Level.values:
+        raise LifecycleError(_("Choose how the pupil's effort was."))
     now = _now(now)
     with transaction.atomic():
         assessment, _created = EffortAssessment.objects.update_or_create(
@@ -1146,9 +1205,14 @@ def placements_end_due(*, today: dt.date | None = None) -> int:
         .exclude(status=Placement.Status.ENDED)
         .values_list("pk", "offer_id")
     )
-    Placement.objects.filter(pk__in=[pk for pk, _offer in due]).exclude(
+    ending = Placement.objects.filter(pk__in=[pk for pk, _offer in due]).exclude(
         status=Placement.Status.ENDED
-    ).update(status=Placement.Status.ENDED)
+    )
+    # A course place ends with the course; it has no other reason recorded (§2a).
+    ending.filter(end_reason="", offer__kind=Offer.Kind.COURSE).update(
+        end_reason=Placement.EndReason.COURSE_ENDED
+    )
+    ending.update(status=Placement.Status.ENDED)
     for offer_id in {offer for _pk, offer in due}:
         _free_after_commit(offer_id)
     return len(due)
@@ -1214,7 +1278,10 @@ def notice_deadline_reminders(*, today: dt.date | None = None, before_days: int 
     sent = 0
     for policy in SchoolPolicy.objects.select_related("school"):
         for deadline in (policy.notice_deadline_for_spring, policy.notice_deadline_for_autumn):
+            # The next time the deadline comes, which may be in the next calendar year.
             day = deadline.in_year(today.year)
+            if day <= today:
+                day = deadline.in_year(today.year + 1)
             if not day - dt.timedelta(days=before_days) <= today < day:
                 continue
             placements = (

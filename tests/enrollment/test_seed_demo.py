@@ -19,19 +19,30 @@ from django.test import Client
 
 from enrollment import demo
 from enrollment.models import (
+    AbsenceReport,
     Application,
+    Attendance,
+    ConferenceSlot,
     Contract,
     Department,
+    EffortAcknowledgement,
+    GroupMember,
     Household,
+    Leave,
+    Lesson,
+    Notice,
     Offer,
     OfficeHours,
+    ParentWorkGroupMember,
     Placement,
     Pupil,
     School,
+    SchoolHoliday,
     TeachingGroup,
     Term,
 )
 from kulturskole.access import Role, has_totp, roles_for
+from kulturskole.models import OutboundMessage
 from regional.models import Region
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -403,3 +414,186 @@ def test_seeding_again_on_the_same_day_keeps_every_row_count(seeded: Any) -> Non
     first = row_counts()
     demo.seed_demo(today=TODAY)
     assert row_counts() == first
+
+
+# --- The pupil life cycle at Sandefjord (issue 4) ---------------------------------------------
+
+
+def teacher_groups(term: tuple[int, str] = (2026, "autumn")) -> Any:
+    return TeachingGroup.objects.filter(
+        teacher__email=demo.TEACHER.email, term__year=term[0], term__season=term[1]
+    )
+
+
+def autumn_2026() -> Term:
+    return Term.objects.get(school__slug="sandefjord", year=2026, season="autumn")
+
+
+def test_the_teachers_groups_hold_the_places_of_their_offers(seeded: Any) -> None:
+    for term in demo.TEACHER_TERMS:
+        for member in GroupMember.objects.filter(group__in=teacher_groups(term)):
+            assert member.placement.offer_id == member.group.offer_id
+    autumn = {
+        (m.group.name, m.placement.pupil.first_name)
+        for m in GroupMember.objects.filter(group__in=teacher_groups())
+    }
+    assert autumn == {(group, pupil) for group, _household, pupil in demo.GROUP_MEMBERS}
+    spring = {
+        m.placement.pupil.first_name
+        for m in GroupMember.objects.filter(group__in=teacher_groups((2027, "spring")))
+    }
+    # Mathias gave notice: his place ends with the autumn term.
+    assert "Mathias" not in spring and {"Emma", "Aksel", "Nora", "Tobias"} <= spring
+
+
+def test_lessons_run_through_both_terms_and_skip_the_holidays(seeded: Any) -> None:
+    for term in demo.TEACHER_TERMS:
+        for group in teacher_groups(term):
+            assert group.lessons.count() >= 14, group
+            assert set(group.lessons.values_list("starts_at", flat=True)) == {group.starts_at}
+    days = set(
+        Lesson.objects.filter(group__teacher__email=demo.TEACHER.email).values_list(
+            "date", flat=True
+        )
+    )
+    autumn_break = {dt.date(2026, 9, 28) + dt.timedelta(days=n) for n in range(5)}
+    winter_break = {dt.date(2027, 2, 22) + dt.timedelta(days=n) for n in range(5)}
+    public = {dt.date(2027, 3, 29), dt.date(2027, 5, 6), dt.date(2027, 5, 17)}
+    assert not days & (autumn_break | winter_break | public)
+    assert SchoolHoliday.objects.filter(school__slug="sandefjord").count() == len(
+        demo.SCHOOL_HOLIDAYS
+    )
+
+
+def test_autumn_lessons_before_the_demo_day_have_their_attendance(seeded: Any) -> None:
+    cut = demo.LIFECYCLE_AS_OF.date()
+    registered = Attendance.objects.filter(lesson__group__teacher__email=demo.TEACHER.email)
+    assert registered.exists()
+    assert not registered.filter(lesson__date__gte=cut).exists()
+    assert not registered.filter(lesson__group__term__year=2027).exists()
+    assert not registered.filter(lesson__status=Lesson.Status.CANCELLED).exists()
+    present = registered.filter(status=Attendance.Status.PRESENT).count()
+    assert present / registered.count() > 0.9
+    # Every member of a group is registered at each of its lessons (Nora until her leave).
+    for group in teacher_groups():
+        past = group.lessons.filter(date__lt=cut, status=Lesson.Status.SCHEDULED)
+        for member in group.members.all():
+            expected = past
+            if member.placement.status == Placement.Status.ON_LEAVE:
+                expected = past.filter(date__lt=member.placement.leaves.get().starts_on)
+            assert registered.filter(placement=member.placement, lesson__group=group).count() == (
+                expected.count()
+            )
+
+
+def test_the_office_flag_list_shows_one_pupil_with_three_unreported_absences_in_a_row(
+    seeded: Any,
+) -> None:
+    from enrollment import rules
+    from enrollment.services import lifecycle
+
+    term = autumn_2026()
+    flagged = {}
+    for placement in Placement.objects.filter(attendance__isnull=False).distinct():
+        flags = rules.absence_flags(
+            lifecycle.absence_marks(placement, term), consecutive_limit=3, total_limit=4
+        )
+        if flags.flagged:
+            flagged[placement.pupil.first_name] = flags
+    assert list(flagged) == ["Aksel"]
+    assert flagged["Aksel"].consecutive == (
+        dt.date(2026, 11, 4),
+        dt.date(2026, 11, 11),
+        dt.date(2026, 11, 18),
+    )
+
+
+def test_some_absences_were_reported_by_the_home(seeded: Any) -> None:
+    reports = AbsenceReport.objects.filter(pupil__household__school__slug="sandefjord")
+    assert set(reports.values_list("via", flat=True)) == {"online", "phone", "note"}
+    emma = reports.get(pupil__first_name="Emma", pupil__household__name="Hansen")
+    assert emma.via == "online" and emma.reported_by.email == demo.GUARDIAN.email
+    assert emma.reported_at.date() < emma.lesson.date
+    for report in reports:
+        assert Attendance.objects.get(
+            lesson=report.lesson, placement__pupil=report.pupil
+        ).status == (Attendance.Status.ABSENT)
+
+
+def test_one_lesson_is_cancelled_and_the_homes_were_told(seeded: Any) -> None:
+    cancelled = Lesson.objects.get(status=Lesson.Status.CANCELLED)
+    assert (cancelled.group.name, cancelled.date) == demo.CANCELLED_LESSON[:2]
+    told = OutboundMessage.objects.filter(template="lesson_cancelled")
+    assert told.count() == cancelled.group.members.count()
+
+
+def test_one_notice_ends_a_violin_place_after_the_autumn_term(seeded: Any) -> None:
+    notice = Notice.objects.get()
+    assert notice.placement.pupil.first_name == "Mathias"
+    assert notice.ends_on == notice.placement.ends_on == dt.date(2026, 12, 11)
+    assert notice.placement.end_reason == Placement.EndReason.NOTICE
+    assert notice.given_by.email == demo.OFFICE.email
+
+
+def test_one_approved_leave_with_a_doctors_note(seeded: Any) -> None:
+    leave = Leave.objects.get()
+    assert leave.status == Leave.Status.APPROVED
+    assert leave.placement.status == Placement.Status.ON_LEAVE
+    assert leave.placement.pupil.first_name == "Nora"
+    assert leave.doctor_note.name.endswith(".pdf")
+    assert leave.doctor_note.read().startswith(b"%PDF")
+
+
+def test_the_performer_track_has_conference_hours_one_booked_and_effort_acknowledged(
+    seeded: Any,
+) -> None:
+    from enrollment.services import lifecycle
+
+    slots = ConferenceSlot.objects.filter(teacher__email=demo.TEACHER.email)
+    assert slots.count() == demo.CONFERENCE_COUNT
+    booked = slots.get(placement__isnull=False)
+    assert booked.placement.offer.department.performer_track
+    assert booked.placement.pupil.first_name == "Tobias"
+    assert lifecycle.effort_pending(booked.placement) is False
+    assert EffortAcknowledgement.objects.get().requirements == (
+        booked.placement.offer.effort_requirements.strip()
+    )
+
+
+def test_the_orchestra_and_drama_homes_are_in_the_parent_work_groups(seeded: Any) -> None:
+    members = ParentWorkGroupMember.objects.filter(offer__school__slug="sandefjord")
+    assert {(m.offer.slug, m.guardian.email) for m in members} == {
+        ("strykeorkester", "ingrid.berg@example.org"),
+        ("teater", "ingrid.berg@example.org"),
+    }
+    for placement in Placement.objects.filter(
+        offer__school__slug="sandefjord", offer__parent_work_group=True
+    ):
+        assert placement.work_group_members.exists(), placement
+
+
+def lifecycle_rows() -> dict[str, list[tuple[Any, ...]]]:
+    return {
+        "lessons": sorted(Lesson.objects.values_list("group__name", "date", "status", "starts_at")),
+        "attendance": sorted(
+            Attendance.objects.values_list(
+                "lesson__date", "placement__pupil__first_name", "status", "recorded_at"
+            )
+        ),
+        "absence": sorted(
+            AbsenceReport.objects.values_list("lesson__date", "pupil__first_name", "via")
+        ),
+        "notice": list(Notice.objects.values_list("given_at", "ends_on")),
+        "leave": list(Leave.objects.values_list("status", "starts_on", "decided_at")),
+        "slots": sorted(ConferenceSlot.objects.values_list("starts_at", "placement__pk")),
+        "placements": sorted(
+            Placement.objects.values_list("pupil__first_name", "offer__slug", "status", "ends_on")
+        ),
+    }
+
+
+def test_the_life_cycle_is_the_same_whatever_day_the_demo_is_seeded(db: Any) -> None:
+    demo.seed_demo(today=TODAY)
+    first = lifecycle_rows()
+    demo.seed_demo(today=dt.date(2026, 11, 27))
+    assert lifecycle_rows() == first
