@@ -1171,6 +1171,8 @@ class Termination(models.Model):
         _("decision letter (PDF)"), storage=private_storage, upload_to="letters/%Y/", blank=True
     )
     letter_sha256 = models.CharField(max_length=64, blank=True)
+    # How the place stood before the decision, so an overturned decision can give it back.
+    previous_state = models.JSONField(default=dict, blank=True)
     appeal = models.CharField(_("appeal"), max_length=10, choices=Appeal, blank=True)
     appeal_received_on = models.DateField(_("appeal received"), null=True, blank=True)
     appeal_text = models.TextField(_("the appeal"), blank=True)

@@ -33,7 +33,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     held = roles_for(user)
     items = [NavItem(_("Overview"), reverse("dashboard"))]
     if held.has(Role.GUARDIAN):
-        items.append(NavItem(_("My family"), reverse("family:home")))
+        items.append(NavItem(_("My family"), reverse("family:home"), also=("/family/places/",)))
+        items.append(NavItem(_("Lessons"), reverse("family:lessons")))
         items.append(
             NavItem(
                 _("Applications"),
@@ -42,7 +43,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             )
         )
     if held.has(Role.TEACHER):
-        items.append(NavItem(_("My groups"), reverse("teaching:groups")))
+        items.append(NavItem(_("Teaching"), reverse("teaching:today")))
     # Only the schools and regions the person serves; a superuser reaches the rest from the
     # overview or the administration.
     office_schools = School.objects.filter(pk__in=held.school_ids(Role.OFFICE, Role.PRINCIPAL))

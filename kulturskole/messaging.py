@@ -63,7 +63,11 @@ def notify(
                 "to_email": to_email,
                 "user": user if getattr(user, "pk", None) else None,
                 "language": language,
-                "context": {"subject": subject, "body": body},
+                "context": {
+                    "subject": subject,
+                    "body": body,
+                    "attachment_name": attachment[0] if attachment else "",
+                },
             },
         )
     if not created:
@@ -95,9 +99,9 @@ def message_send(message_id: int, *, now: dt.datetime | None = None) -> bool:
         )
         if message.attachment:
             with message.attachment.open("rb") as handle:
-                email.attach(
-                    message.attachment.name.rsplit("/", 1)[-1], handle.read(), "application/pdf"
-                )
+                # The name the sender chose, not the storage's (which adds a suffix to copies).
+                name = message.context.get("attachment_name") or message.attachment.name
+                email.attach(name.rsplit("/", 1)[-1], handle.read(), "application/pdf")
         email.send()
     except Exception as error:
         OutboundMessage.objects.filter(pk=message_id).update(

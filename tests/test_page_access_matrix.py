@@ -22,7 +22,20 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from enrollment.models import Application, Contract, Guardian, GuardianInvitation
+from enrollment.models import (
+    Application,
+    ConferenceSlot,
+    Contract,
+    GroupMember,
+    Guardian,
+    GuardianInvitation,
+    Leave,
+    Lesson,
+    ParentWorkGroupMember,
+    Placement,
+    SchoolHoliday,
+    Termination,
+)
 from enrollment.services.family import invitation_token
 from kulturskole.access import Role
 from tests import factories
@@ -44,9 +57,16 @@ SIGNED_IN = [
 ]
 PUBLIC = ["anonymous", *SIGNED_IN]
 SCHOOL_ADMINS = ["office", "principal", "superuser"]
+# A lesson: its group's teacher, and the office and principal of the school.
+TEACHING = ("teacher", "office", "principal", "superuser")
 # Our own pages; allauth's and the admin's have their own tests in tests/kulturskole/.
 OWN_MODULES = ("kulturskole", "enrollment", "waitlist", "billing", "regional")
 NOT_PAGES = {
+    "family:effort": "a POST-only action; tested in tests/enrollment/test_place_pages.py",
+    "family:conference_book": "a POST-only action; tested in tests/enrollment/test_place_pages.py",
+    "teaching:attendance": "a POST-only action; tested in tests/enrollment/test_register.py",
+    "teaching:note_brought": "a POST-only action; tested in tests/enrollment/test_register.py",
+    "teaching:all_present": "a POST-only action; tested in tests/enrollment/test_register.py",
     "applications:application_prefer": "a POST-only action; probed below",
     "applications:audition_request": "a POST-only action; probed below",
     "favicon": "a redirect to the logo, tested below",
@@ -119,7 +139,103 @@ def world(db: Any) -> World:
         "other_group": factories.TeachingGroupFactory(offer=offer, term=term),
     }
     objects.update(admission_world(school, term, offer, pupil, guardian, other_pupil))
+    objects.update(life_cycle_world(objects, guardian, teacher, users["principal"]))
     return World(objects=objects, users=users)
+
+
+def life_cycle_world(
+    o: dict[str, Any], guardian: Any, teacher: Any, principal: Any
+) -> dict[str, Any]:
+    """A pupil in the group, today's lesson, a decision letter, leave, a conference hour."""
+    now = timezone.now()
+    school, group, term, pupil = o["school"], o["group"], o["term"], o["pupil"]
+    in_group = factories.PlacementFactory(pupil=pupil, offer=o["offer"], starts_term=term)
+    member = GroupMember.objects.create(group=group, placement=in_group)
+    lesson = Lesson.objects.create(
+        group=group, date=timezone.localdate(), starts_at=group.starts_at, ends_at=group.ends_at
+    )
+    termination = Termination.objects.create(
+        placement=in_group,
+        reason=Termination.Reason.INTEREST_DISCIPLINE,
+        justification="Begrunnelse.",
+        decided_by=principal,
+        decided_at=now,
+        effective_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    termination.letter.save("letter.pdf", ContentFile(b"%PDF-1.7 letter"), save=True)
+    away = factories.PlacementFactory(
+        pupil=pupil,
+        offer=factories.OfferFactory(school=school, slug="sang"),
+        starts_term=term,
+        status=Placement.Status.ON_LEAVE,
+    )
+    leave = Leave.objects.create(
+        placement=away,
+        reason=Leave.Reason.ILLNESS,
+        starts_on=timezone.localdate(),
+        expected_weeks=6,
+        status=Leave.Status.APPROVED,
+        applied_by=guardian,
+        applied_at=now,
+    )
+    leave.doctor_note.save("note.pdf", ContentFile(b"%PDF-1.7 note"), save=True)
+    performer_offer = factories.OfferFactory(
+        school=school,
+        slug="utover",
+        department=factories.DepartmentFactory(school=school, performer_track=True),
+        parent_work_group=True,
+    )
+    performer = factories.PlacementFactory(pupil=pupil, offer=performer_offer, starts_term=term)
+    slot = ConferenceSlot.objects.create(
+        teacher=teacher,
+        school=school,
+        starts_at=now + dt.timedelta(days=3),
+        ends_at=now + dt.timedelta(days=3, minutes=20),
+        placement=performer,
+        booked_by=guardian,
+        booked_at=now,
+    )
+    ParentWorkGroupMember.objects.create(
+        offer=performer_offer,
+        guardian=Guardian.objects.get(household=pupil.household, user=guardian),
+        placement=performer,
+        joined_at=now,
+    )
+    return {
+        "in_group": in_group,
+        "member": member,
+        "lesson": lesson,
+        "termination": termination,
+        "leave": leave,
+        "away": away,
+        "performer": performer,
+        "performer_offer": performer_offer,
+        "slot": slot,
+        "free_slot": ConferenceSlot.objects.create(
+            teacher=teacher,
+            school=school,
+            starts_at=now + dt.timedelta(days=4),
+            ends_at=now + dt.timedelta(days=4, minutes=20),
+        ),
+        "holiday": SchoolHoliday.objects.create(
+            school=school,
+            name="Høstferie",
+            starts_on=dt.date(2026, 10, 5),
+            ends_on=dt.date(2026, 10, 9),
+        ),
+        "other_lesson": Lesson.objects.create(
+            group=o["other_group"],
+            date=timezone.localdate(),
+            starts_at=o["other_group"].starts_at,
+            ends_at=o["other_group"].ends_at,
+        ),
+        "other_placement": factories.PlacementFactory(pupil=o["other_pupil"]),
+        "notice_placement": factories.PlacementFactory(
+            pupil=pupil,
+            offer=factories.OfferFactory(school=school, slug="gitar"),
+            starts_term=term,
+        ),
+    }
 
 
 def admission_world(
@@ -297,6 +413,75 @@ PAGES: dict[str, Page] = {
     "fees:schedules": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
     "fees:schedule_create": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
     "fees:schedule_edit": Page(school_kwargs(pk="fee_schedule"), tuple(SCHOOL_ADMINS)),
+    # Issue 4: teaching, lessons and the pupil life cycle.
+    "teaching:today": Page(lambda o: {}, ("teacher",)),
+    "teaching:lesson": Page(lambda o: {"pk": o["lesson"].pk}, TEACHING),
+    "teaching:absence_report": Page(
+        lambda o: {"pk": o["lesson"].pk, "placement": o["in_group"].pk}, TEACHING
+    ),
+    "teaching:lesson_cancel": Page(lambda o: {"pk": o["lesson"].pk}, TEACHING),
+    "teaching:lesson_change": Page(lambda o: {"pk": o["lesson"].pk}, TEACHING),
+    "teaching:effort": Page(
+        lambda o: {"pk": o["group"].pk, "placement": o["in_group"].pk}, ("teacher",)
+    ),
+    "teaching:conferences": Page(lambda o: {}, ("teacher",)),
+    "teaching:conference_publish": Page(lambda o: {}, ("teacher",)),
+    "teaching:conference_delete": Page(lambda o: {"pk": o["free_slot"].pk}, ("teacher",)),
+    "family:lessons": Page(lambda o: {}, ("guardian",)),
+    "family:place": Page(lambda o: {"pk": o["in_group"].pk}, ("guardian",)),
+    "family:trial_withdraw": Page(lambda o: {"pk": o["in_group"].pk}, ("guardian",)),
+    "family:notice": Page(lambda o: {"pk": o["notice_placement"].pk}, ("guardian",)),
+    "family:leave": Page(lambda o: {"pk": o["notice_placement"].pk}, ("guardian",)),
+    "family:leave_return": Page(lambda o: {"pk": o["away"].pk}, ("guardian",)),
+    "family:conference_cancel": Page(
+        lambda o: {"pk": o["performer"].pk, "slot": o["slot"].pk}, ("guardian",)
+    ),
+    "family:letter_pdf": Page(lambda o: {"pk": o["termination"].pk}, ("guardian",)),
+    "office:groups": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "office:group_create": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "office:group": Page(school_kwargs(pk="group"), tuple(SCHOOL_ADMINS)),
+    "office:group_edit": Page(school_kwargs(pk="group"), tuple(SCHOOL_ADMINS)),
+    "office:group_member_add": Page(
+        school_kwargs(pk="group"), tuple(SCHOOL_ADMINS), ok=lambda who: 302
+    ),
+    "office:group_member_remove": Page(
+        lambda o: {"school": o["school"].slug, "pk": o["group"].pk, "member": o["member"].pk},
+        tuple(SCHOOL_ADMINS),
+    ),
+    "office:lessons_generate": Page(school_kwargs(pk="group"), tuple(SCHOOL_ADMINS)),
+    "office:holidays": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "office:holiday_create": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "office:holiday_edit": Page(school_kwargs(pk="holiday"), tuple(SCHOOL_ADMINS)),
+    "office:holiday_delete": Page(school_kwargs(pk="holiday"), tuple(SCHOOL_ADMINS)),
+    "office:absence_flags": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "office:absence_report": Page(school_kwargs(pk="pupil"), tuple(SCHOOL_ADMINS)),
+    "office:termination_new": Page(school_kwargs(pk="pupil"), tuple(SCHOOL_ADMINS)),
+    "office:termination_decide": Page(
+        school_kwargs(pk="pupil"), tuple(SCHOOL_ADMINS), ok=lambda who: 302
+    ),
+    "office:terminations": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "office:termination": Page(school_kwargs(pk="termination"), tuple(SCHOOL_ADMINS)),
+    "office:termination_letter": Page(school_kwargs(pk="termination"), tuple(SCHOOL_ADMINS)),
+    "office:termination_appeal_register": Page(
+        school_kwargs(pk="termination"), tuple(SCHOOL_ADMINS)
+    ),
+    "office:termination_appeal_resolve": Page(
+        school_kwargs(pk="termination"), tuple(SCHOOL_ADMINS)
+    ),
+    "office:leaves": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "office:leave": Page(school_kwargs(pk="leave"), tuple(SCHOOL_ADMINS)),
+    "office:leave_note": Page(school_kwargs(pk="leave"), tuple(SCHOOL_ADMINS)),
+    "office:leave_decide": Page(
+        school_kwargs(pk="leave"), tuple(SCHOOL_ADMINS), ok=lambda who: 302
+    ),
+    "office:leave_return": Page(
+        school_kwargs(pk="leave"), tuple(SCHOOL_ADMINS), ok=lambda who: 302
+    ),
+    "office:notices": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "office:places_ending": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "office:work_groups": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
+    "office:work_group": Page(school_kwargs(pk="performer_offer"), tuple(SCHOOL_ADMINS)),
+    "office:work_group_csv": Page(school_kwargs(pk="performer_offer"), tuple(SCHOOL_ADMINS)),
     "regional:home": Page(
         lambda o: {"region": o["region"].slug}, ("project_leader", "steering_group", "superuser")
     ),
@@ -389,6 +574,20 @@ PROBES = [
     ("office", "admission:home", lambda o: {"school": o["elsewhere"].slug}),
     ("office", "statistics:waiting", lambda o: {"school": o["elsewhere"].slug}),
     ("office", "fees:schedules", lambda o: {"school": o["elsewhere"].slug}),
+    ("teacher", "teaching:lesson", lambda o: {"pk": o["other_lesson"].pk}),
+    ("teacher", "teaching:lesson_cancel", lambda o: {"pk": o["other_lesson"].pk}),
+    ("guardian", "family:place", lambda o: {"pk": o["other_placement"].pk}),
+    ("guardian", "family:notice", lambda o: {"pk": o["other_placement"].pk}),
+    (
+        "office_elsewhere",
+        "office:termination_letter",
+        lambda o: {"school": o["elsewhere"].slug, "pk": o["termination"].pk},
+    ),
+    (
+        "office_elsewhere",
+        "office:leave_note",
+        lambda o: {"school": o["elsewhere"].slug, "pk": o["leave"].pk},
+    ),
     ("steering_group", "regional:home", lambda o: {"region": o["other_region"].slug}),
 ]
 

@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from enrollment import rules
@@ -97,6 +97,18 @@ def notify_household(
     return sent
 
 
+def household_language(pupil: Pupil) -> str:
+    """The language a letter to the home is written in: the first guardian's own choice."""
+    for guardian in (
+        Guardian.objects.filter(household_id=pupil.household_id)
+        .select_related("user")
+        .order_by("pk")
+    ):
+        if guardian.user and guardian.user.language:
+            return guardian.user.language
+    return settings.LANGUAGE_CODE
+
+
 def _free_after_commit(offer_id: int) -> None:
     """Tell whoever admits pupils (the waitlist app) that a place in the offer is free."""
     transaction.on_commit(lambda: place_freed.send(sender=Placement, offer_id=offer_id))
@@ -163,6 +175,8 @@ def group_member_add(*, actor: Any, group: TeachingGroup, placement: Placement) 
         raise LifecycleError(_("The pupil's place is in another offer than this group's."))
     if placement.status == Placement.Status.ENDED:
         raise LifecycleError(_("This place has ended."))
+    if placement.ends_on and placement.ends_on < group.term.starts_on:
+        raise LifecycleError(_("The place ends before this group's term starts."))
     member, created = GroupMember.objects.get_or_create(group=group, placement=placement)
     if created:
         audit.record(
@@ -185,13 +199,29 @@ def group_member_remove(*, actor: Any, member: GroupMember) -> None:
     member.delete()
 
 
-def _group_pupils(group: TeachingGroup) -> list[Pupil]:
-    return [
-        m.placement.pupil
-        for m in GroupMember.objects.filter(group=group)
+def _group_households(group: TeachingGroup) -> list[list[Pupil]]:
+    """The group's current pupils, household by household (siblings together)."""
+    households: dict[int, list[Pupil]] = {}
+    for member in (
+        GroupMember.objects.filter(group=group)
         .exclude(placement__status=Placement.Status.ENDED)
         .select_related("placement__pupil")
-    ]
+        .order_by("placement__pupil__first_name")
+    ):
+        pupil = member.placement.pupil
+        households.setdefault(pupil.household_id, []).append(pupil)
+    return list(households.values())
+
+
+def _notify_group(lesson: Lesson, *, key: str, template: str, context: dict[str, Any]) -> None:
+    """One e-mail per guardian of each household, naming all its children in the group."""
+    for children in _group_households(lesson.group):
+        notify_household(
+            children[0],
+            key=f"{key}-household-{children[0].household_id}",
+            template=template,
+            context={**context, "children": ", ".join(p.first_name for p in children)},
+        )
 
 
 def _lesson_context(lesson: Lesson) -> dict[str, Any]:
@@ -225,13 +255,12 @@ def lesson_cancel(
         summary=f"Lesson {lesson} cancelled",
         reason=lesson.cancellation_reason,
     )
-    for pupil in _group_pupils(lesson.group):
-        notify_household(
-            pupil,
-            key=f"lesson-cancelled-{lesson.pk}-{pupil.pk}",
-            template="lesson_cancelled",
-            context=_lesson_context(lesson),
-        )
+    _notify_group(
+        lesson,
+        key=f"lesson-cancelled-{lesson.pk}",
+        template="lesson_cancelled",
+        context=_lesson_context(lesson),
+    )
     return lesson
 
 
@@ -281,14 +310,14 @@ def lesson_change(
         data={"moved": moved, "substitute": substitute.pk if substitute else None},
     )
     if moved or substitute_changed:
-        stamp = f"{date:%Y%m%d}{starts_at:%H%M}-{substitute.pk if substitute else 0}"
-        for pupil in _group_pupils(lesson.group):
-            notify_household(
-                pupil,
-                key=f"lesson-changed-{lesson.pk}-{stamp}-{pupil.pk}",
-                template="lesson_changed",
-                context={**_lesson_context(lesson), "moved": moved, "substitute": substitute},
-            )
+        # Numbered by the changes made so far: a lesson moved back is told about too.
+        change = audit.history(lesson).filter(action="lesson.changed").count()
+        _notify_group(
+            lesson,
+            key=f"lesson-changed-{lesson.pk}-{change}",
+            template="lesson_changed",
+            context={**_lesson_context(lesson), "moved": moved, "substitute": substitute},
+        )
     return lesson
 
 
@@ -308,6 +337,17 @@ def attendance_set(
         raise LifecycleError(_("Mark the pupil present or absent."))
     if lesson.is_cancelled:
         raise LifecycleError(_("The lesson was cancelled; there is no attendance to register."))
+    if lesson.date > timezone.localdate(_now(now)):
+        raise LifecycleError(_("Attendance is registered on the day of the lesson or after."))
+    if placement.ends_on and lesson.date > placement.ends_on:
+        raise LifecycleError(_("The place had ended by the day of this lesson."))
+    if (
+        placement.status == Placement.Status.ON_LEAVE
+        and placement.leaves.filter(
+            status=Leave.Status.APPROVED, starts_on__lte=lesson.date
+        ).exists()
+    ):
+        raise LifecycleError(_("The pupil is on leave from this lesson's day."))
     if not GroupMember.objects.filter(group_id=lesson.group_id, placement=placement).exists():
         raise LifecycleError(_("The pupil is not in this group."))
     attendance, _created = Attendance.objects.update_or_create(
@@ -356,10 +396,22 @@ def absence_report(
     for lesson in lessons:
         if lesson.group_id not in own_groups:
             raise LifecycleError(_("The pupil is not in this group."))
-        if via == AbsenceReport.Via.ONLINE and lesson.date < today:
+        if lesson.is_cancelled:
+            raise LifecycleError(_("The lesson is cancelled; there is no absence to report."))
+        starts = dt.datetime.combine(
+            lesson.date, lesson.starts_at, tzinfo=timezone.get_current_timezone()
+        )
+        if via == AbsenceReport.Via.ONLINE and (lesson.date < today or starts <= now):
             raise LifecycleError(
                 _("Absence is reported online before the lesson. Afterwards, bring a note.")
             )
+        if (
+            via == AbsenceReport.Via.NOTE
+            and not Attendance.objects.filter(
+                lesson=lesson, placement__pupil=pupil, status=Attendance.Status.ABSENT
+            ).exists()
+        ):
+            raise LifecycleError(_("A note is for a lesson the pupil was registered absent from."))
         _report, made = AbsenceReport.objects.get_or_create(
             lesson=lesson,
             pupil=pupil,
@@ -571,7 +623,7 @@ def notice_give(
                 "offer": placement.offer,
                 "school": placement.offer.school,
                 "ends_on": ends_on,
-                "billed": preview.billed,
+                "billed": [str(term) for term in preview.billed],
                 "binds_next_term": preview.binds_next_term,
             },
         )
@@ -630,6 +682,12 @@ def termination_decide(
         )
         if placement.status == Placement.Status.ENDED:
             raise LifecycleError(_("This place has already ended."))
+        if (
+            Termination.objects.filter(placement=placement)
+            .exclude(appeal=Termination.Appeal.OVERTURNED)
+            .exists()
+        ):
+            raise LifecycleError(_("The school has already decided to end this place."))
         if effective_on < today:
             raise LifecycleError(_("The place cannot end before the decision is made."))
         policy = policy_of(placement)
@@ -658,22 +716,28 @@ def termination_decide(
             decided_by=actor,
             decided_at=now,
             effective_on=effective_on,
-        )
-        pdf = render_pdf(
-            "pdf/termination_letter.html",
-            {
-                "termination": termination,
-                "placement": placement,
-                "pupil": placement.pupil,
-                "household": placement.pupil.household,
-                "guardians": list(placement.pupil.household.guardians.all()),
-                "school": placement.offer.school,
-                "policy": policy,
-                "lessons": lessons,
-                "term": term,
-                "today": today,
+            previous_state={
+                "status": placement.status,
+                "ends_on": placement.ends_on.isoformat() if placement.ends_on else None,
+                "end_reason": placement.end_reason,
             },
         )
+        with translation.override(household_language(placement.pupil)):
+            pdf = render_pdf(
+                "pdf/termination_letter.html",
+                {
+                    "termination": termination,
+                    "placement": placement,
+                    "pupil": placement.pupil,
+                    "household": placement.pupil.household,
+                    "guardians": list(placement.pupil.household.guardians.all()),
+                    "school": placement.offer.school,
+                    "policy": policy,
+                    "lessons": lessons,
+                    "term": term,
+                    "today": today,
+                },
+            )
         termination.letter.save(f"termination-{termination.pk}.pdf", ContentFile(pdf), save=False)
         termination.letter_sha256 = hashlib.sha256(pdf).hexdigest()
         termination.save(update_fields=["letter", "letter_sha256"])
@@ -718,6 +782,12 @@ def termination_appeal_register(
         )
     if termination.appeal:
         raise LifecycleError(_("An appeal is already registered for this decision."))
+    if received_on > timezone.localdate() or received_on < timezone.localdate(
+        termination.decided_at
+    ):
+        raise LifecycleError(
+            _("The appeal must be received after the decision and not later than today.")
+        )
     termination.appeal = Termination.Appeal.PENDING
     termination.appeal_received_on = received_on
     termination.appeal_text = text.strip()
@@ -761,9 +831,25 @@ def termination_appeal_resolve(
         termination.save()
         placement = termination.placement
         if overturned:
-            placement.ends_on = None
-            placement.end_reason = ""
-            placement.status = Placement.Status.ACTIVE
+            if (
+                Placement.objects.filter(pupil_id=placement.pupil_id, offer_id=placement.offer_id)
+                .exclude(status=Placement.Status.ENDED)
+                .exclude(pk=placement.pk)
+                .exists()
+            ):
+                raise LifecycleError(
+                    _(
+                        "The pupil has a new place in this offer already; the old one is not "
+                        "restored."
+                    )
+                )
+            # The place goes back to how it stood before the decision (trial, leave, an earlier
+            # end by notice or the upper age).
+            before = termination.previous_state or {}
+            ends_on = before.get("ends_on")
+            placement.ends_on = dt.date.fromisoformat(ends_on) if ends_on else None
+            placement.end_reason = before.get("end_reason", "")
+            placement.status = before.get("status", Placement.Status.ACTIVE)
             placement.save(update_fields=["ends_on", "end_reason", "status"])
         audit.record(
             actor=actor,
@@ -831,6 +917,8 @@ def leave_apply(
             leave_refusal_message(refusal, min_weeks=policy.leave_min_illness_weeks)
         )
     with transaction.atomic():
+        # One application at a time: a double submit waits here and then finds the first.
+        Placement.objects.select_for_update(of=("self",)).filter(pk=placement.pk).first()
         if Leave.objects.filter(
             placement=placement, status__in=[Leave.Status.APPLIED, Leave.Status.APPROVED]
         ).exists():
@@ -850,7 +938,7 @@ def leave_apply(
             leave.decision_note = leave_refusal_message(
                 refusal, min_weeks=policy.leave_min_illness_weeks
             )
-        if doctor_note:
+        if doctor_note and leave.status != Leave.Status.REFUSED:
             # Keep the kind of file (.pdf, .jpg …), so the office's browser can open it.
             suffix = Path(getattr(doctor_note, "name", "") or "").suffix.lower()[:10]
             leave.doctor_note.save(
@@ -923,6 +1011,8 @@ def leave_return(
         )
         if leave.status != Leave.Status.APPROVED:
             raise LifecycleError(_("Only approved leave can end with a return."))
+        if recovered_on < leave.starts_on:
+            raise LifecycleError(_("The pupil cannot be well again before the leave started."))
         placement = leave.placement
         seniority = (
             placement.application.seniority_date if placement.application else placement.starts_on
@@ -985,10 +1075,22 @@ def conference_slots_publish(
 ) -> list[ConferenceSlot]:
     if not 1 <= count <= 40 or not 5 <= minutes <= 120:
         raise LifecycleError(_("Publish between 1 and 40 hours of 5 to 120 minutes each."))
+    starts = [first_start + dt.timedelta(minutes=minutes * i) for i in range(count)]
+    last_end = starts[-1] + dt.timedelta(minutes=minutes)
+    # Publishing the same series again adds nothing; another series may not overlap it.
+    if (
+        ConferenceSlot.objects.filter(
+            teacher=teacher, starts_at__lt=last_end, ends_at__gt=first_start
+        )
+        .exclude(starts_at__in=starts)
+        .exists()
+    ):
+        raise LifecycleError(_("These hours overlap conference hours you have published."))
     slots = []
+    made = 0
     for index in range(count):
         starts = first_start + dt.timedelta(minutes=minutes * index)
-        slot, _created = ConferenceSlot.objects.get_or_create(
+        slot, created = ConferenceSlot.objects.get_or_create(
             teacher=teacher,
             starts_at=starts,
             defaults={
@@ -998,6 +1100,15 @@ def conference_slots_publish(
             },
         )
         slots.append(slot)
+        made += created
+    if not made:
+        return slots
+    audit.record(
+        actor=teacher,
+        action="conference.published",
+        subject=slots[0],
+        summary=f"{made} conference hours published from {first_start:%Y-%m-%d %H:%M}",
+    )
     return slots
 
 
@@ -1042,8 +1153,10 @@ def conference_book(
 
 
 @transaction.atomic
-def conference_unbook(*, user: Any, slot: ConferenceSlot) -> None:
+def conference_unbook(*, user: Any, slot: ConferenceSlot, now: dt.datetime | None = None) -> None:
     slot = ConferenceSlot.objects.select_for_update().get(pk=slot.pk)
+    if slot.starts_at <= _now(now):
+        raise LifecycleError(_("This conference hour has begun or passed."))
     audit.record(
         actor=user, action="conference.unbooked", subject=slot, summary="Conference hour cancelled"
     )

@@ -50,6 +50,9 @@ def office(client: Client, office_user: Any) -> Client:
 @pytest.fixture
 def flagged(school: Any, household: Any, guardian_user: Any) -> Placement:
     """Ola, with three unreported absences in a row in the autumn term (§9d ii)."""
+    # The letter is written in the household's language; this household reads English.
+    guardian_user.language = "en"
+    guardian_user.save()
     group = make_group(school, teacher=factories.UserFactory())
     factories.GuardianFactory(
         household=household, user=None, email="", first_name="Per", last_name="Hansen"
