@@ -11,8 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+
+from kulturskole.dates import day_month
 
 
 @dataclass(frozen=True, order=True)
@@ -55,7 +56,7 @@ class MonthDay:
 
     def display(self) -> str:
         """Localised day and month, e.g. "1. desember" or "1 December"."""
-        return formats.date_format(self.in_year(2000), "j. F" if _is_norwegian() else "j F")
+        return day_month(self.in_year(2000))
 
 
 def _is_norwegian() -> bool:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from enrollment.models import Leave, Lesson
+from kulturskole import dates
 
 # §14a: a doctor's note is a scan or a photo; anything larger is not a document.
 DOCTOR_NOTE_MAX_BYTES = 10 * 1024 * 1024
@@ -50,7 +51,7 @@ def lesson_started(lesson: Lesson, now: dt.datetime) -> bool:
 
 
 def _day(day: dt.date) -> str:
-    return formats.date_format(day, "j F")
+    return dates.day_month(day)
 
 
 class AbsenceReportForm(forms.Form):
@@ -255,7 +256,7 @@ class LeaveReturnForm(forms.Form):
         if day < self.leave.starts_on:
             raise forms.ValidationError(
                 _("The leave started on %(day)s; choose that day or later.")
-                % {"day": formats.date_format(self.leave.starts_on, "j F Y")}
+                % {"day": dates.day_month_year(self.leave.starts_on)}
             )
         if day > self.today + dt.timedelta(days=RETURN_FUTURE_DAYS):
             raise forms.ValidationError(

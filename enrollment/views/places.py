@@ -53,6 +53,7 @@ from enrollment.models import (
 from enrollment.services import lifecycle
 from enrollment.services.lifecycle import LifecycleError
 from enrollment.views import family
+from kulturskole import dates
 from kulturskole.access import GuardianMixin, get_in_scope
 
 # How far ahead the lessons page shows lessons that can be reported absent.
@@ -62,7 +63,7 @@ CONFERENCE_SLOTS_SHOWN = 40
 
 
 def long_date(day: dt.date) -> str:
-    return formats.date_format(day, "j F Y")
+    return dates.day_month_year(day)
 
 
 def half_year_start(day: dt.date) -> dt.date:
@@ -282,7 +283,7 @@ class LessonsView(GuardianMixin, TemplateView):
             _("Absence is reported for %(name)s: %(days)s. The teacher sees it in the register.")
             % {
                 "name": pupil.first_name,
-                "days": ", ".join(formats.date_format(lesson.date, "j F") for lesson in lessons),
+                "days": ", ".join(dates.day_month(lesson.date) for lesson in lessons),
             },
         )
         return HttpResponseRedirect(reverse("family:lessons") + f"#child-{pupil.pk}")
