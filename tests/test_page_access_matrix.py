@@ -12,8 +12,8 @@ teacher's or region's object gets 404, never the object.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -40,25 +40,20 @@ from enrollment.services.family import invitation_token
 from kulturskole.access import Role
 from tests import factories
 from tests.conftest import login
+from tests.pages import (
+    APP_TABLES,
+    PUBLIC,
+    REGIONAL,
+    SCHOOL_ADMINS,
+    SIGNED_IN,
+    TEACHING,
+    Page,
+    school_kwargs,
+)
 from waitlist.models import AdmissionRound, Audition, PlaceOffer
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = [
-    "stranger",
-    "guardian",
-    "teacher",
-    "office",
-    "principal",
-    "office_elsewhere",
-    "project_leader",
-    "steering_group",
-    "superuser",
-]
-PUBLIC = ["anonymous", *SIGNED_IN]
-SCHOOL_ADMINS = ["office", "principal", "superuser"]
-# A lesson: its group's teacher, and the office and principal of the school.
-TEACHING = ("teacher", "office", "principal", "superuser")
 # Our own pages; allauth's and the admin's have their own tests in tests/kulturskole/.
 OWN_MODULES = ("kulturskole", "enrollment", "waitlist", "billing", "regional")
 NOT_PAGES = {
@@ -140,6 +135,8 @@ def world(db: Any) -> World:
     }
     objects.update(admission_world(school, term, offer, pupil, guardian, other_pupil))
     objects.update(life_cycle_world(objects, guardian, teacher, users["principal"]))
+    for table in APP_TABLES:
+        objects.update(import_module(table).world(objects, users))
     return World(objects=objects, users=users)
 
 
@@ -313,18 +310,6 @@ def other_offer(pupil: Any) -> Any:
     return factories.OfferFactory(school=pupil.household.school, slug="annen")
 
 
-@dataclass(frozen=True)
-class Page:
-    kwargs: Callable[[dict[str, Any]], dict[str, Any]]
-    allowed: tuple[str, ...]
-    # Status for an allowed visitor; a few pages redirect some of them onwards.
-    ok: Callable[[str], int] = lambda who: 200
-
-
-def school_kwargs(**extra: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    return lambda o: {"school": o["school"].slug, **{k: o[v].pk for k, v in extra.items()}}
-
-
 def register_status(who: str) -> int:
     # Someone who already has a household is sent on to it.
     return 302 if who == "guardian" else 200
@@ -482,9 +467,7 @@ PAGES: dict[str, Page] = {
     "office:work_groups": Page(school_kwargs(), tuple(SCHOOL_ADMINS)),
     "office:work_group": Page(school_kwargs(pk="performer_offer"), tuple(SCHOOL_ADMINS)),
     "office:work_group_csv": Page(school_kwargs(pk="performer_offer"), tuple(SCHOOL_ADMINS)),
-    "regional:home": Page(
-        lambda o: {"region": o["region"].slug}, ("project_leader", "steering_group", "superuser")
-    ),
+    "regional:home": Page(lambda o: {"region": o["region"].slug}, REGIONAL),
 }
 
 
@@ -590,6 +573,11 @@ PROBES = [
     ),
     ("steering_group", "regional:home", lambda o: {"region": o["other_region"].slug}),
 ]
+for _table in APP_TABLES:
+    _module = import_module(_table)
+    PAGES.update(_module.PAGES)
+    NOT_PAGES.update(_module.NOT_PAGES)
+    PROBES.extend(_module.PROBES)
 
 
 @pytest.mark.parametrize(

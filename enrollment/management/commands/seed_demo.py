@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from enrollment import demo
+
+# Apps that build on enrollment add their own demo data after it, each in `<app>/demo.py`
+# with `seed_demo(*, today)`; enrollment itself never imports them.
+EXTENSIONS = ("billing", "regional")
 
 
 class Command(BaseCommand):
@@ -34,7 +39,12 @@ class Command(BaseCommand):
                 "seed_demo refuses to run on what looks like a production server. Use --force "
                 "on a private test server."
             )
-        result = demo.seed_demo(today=timezone.localdate())
+        today = timezone.localdate()
+        result = demo.seed_demo(today=today)
+        for app in EXTENSIONS:
+            extension = import_module(f"{app}.demo")
+            for line in extension.seed_demo(today=today):
+                self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {result.schools} schools, {result.offers} offers, "
