@@ -1,4 +1,4 @@
-"""Demo data of the billing app, added by `manage.py seed_demo` after enrollment's (safe to re-run)."""
+"""Demo data of this app, added by `manage.py seed_demo` after enrollment's (safe to re-run)."""
 
 from __future__ import annotations
 
