@@ -10,12 +10,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from stdnum.no import orgnr
+from stdnum.exceptions import ValidationError as InvalidNumber
+from stdnum.no import kontonr, orgnr
 
 from enrollment import rules
 from kulturskole.access import Role
@@ -24,8 +26,6 @@ from kulturskole.storage import private_storage
 
 
 def validate_orgnr(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
     if value and not orgnr.is_valid(value):
         raise ValidationError(_("Enter a valid Norwegian organisation number (9 digits)."))
 
@@ -222,6 +222,40 @@ class SchoolPolicy(models.Model):
     late_start_reduction_min_lessons = models.PositiveSmallIntegerField(
         _("place offered after more than (lessons held)"), default=4, help_text=_("§13a iii")
     )
+    # Invoices (not in the rule book: how the municipality bills, pays and reminds)
+    invoice_due_days = models.PositiveSmallIntegerField(
+        _("invoice due after (days)"), default=30, validators=[MaxValueValidator(120)]
+    )
+    reminder_after_days = models.PositiveSmallIntegerField(
+        _("first reminder after the due date (days)"), default=14
+    )
+    second_reminder_after_days = models.PositiveSmallIntegerField(
+        _("second reminder after the first (days)"), default=14
+    )
+    termination_flag_after_days = models.PositiveSmallIntegerField(
+        _("flag for termination after the second reminder (days)"),
+        default=14,
+        help_text=_("§9d i: the office decides whether to terminate for non-payment."),
+    )
+    kid_prefix = models.CharField(
+        _("KID prefix"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]*$", _("Digits only."))],
+        help_text=_("Digits every KID number of this school starts with, agreed with the bank."),
+    )
+    kid_length = models.PositiveSmallIntegerField(
+        _("KID length (digits)"),
+        default=10,
+        validators=[MinValueValidator(4), MaxValueValidator(25)],
+        help_text=_("Including the MOD10 check digit, as agreed with the bank."),
+    )
+    bank_account = models.CharField(
+        _("bank account for payments"),
+        max_length=14,
+        blank=True,
+        help_text=_("Eleven digits, printed on invoices, e.g. 1503.12.34567."),
+    )
     # §14 Leave
     leave_min_illness_weeks = models.PositiveSmallIntegerField(
         _("leave for illness longer than (teaching weeks)"), default=4, help_text=_("§14a")
@@ -248,6 +282,21 @@ class SchoolPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Rules for %(school)s") % {"school": self.school})
+
+    def clean(self) -> None:
+        errors = {}
+        if self.bank_account:
+            try:
+                self.bank_account = kontonr.format(kontonr.validate(self.bank_account))
+            except InvalidNumber:
+                errors["bank_account"] = _("This is not a valid Norwegian account number.")
+        if len(self.kid_prefix or "") > (self.kid_length or 0) - 3:
+            errors["kid_prefix"] = _(
+                "The prefix leaves too few digits for invoice numbers; "
+                "make the KID longer or the prefix shorter."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class OfficeHours(models.Model):

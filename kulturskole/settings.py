@@ -230,6 +230,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enrollment.tasks.conference_reminders",
         "schedule": crontab(minute=25),
     },
+    "requeue-stuck-invoices": {
+        "task": "billing.tasks.requeue_stuck_invoices",
+        "schedule": crontab(minute="*/10"),
+    },
+    "invoice-reminders": {
+        "task": "billing.tasks.invoice_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "regional-deadline-reminders": {
+        "task": "regional.tasks.remind_registration_deadlines",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "regional-day-before-reminders": {
+        "task": "regional.tasks.remind_day_before",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "regional-feedback-requests": {
+        "task": "regional.tasks.request_feedback",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }
 
 AUTH_USER_MODEL = "accounts.User"
