@@ -469,6 +469,9 @@ PAGES: dict[str, Page] = {
     "office:work_group_csv": Page(school_kwargs(pk="performer_offer"), tuple(SCHOOL_ADMINS)),
     "regional:home": Page(lambda o: {"region": o["region"].slug}, REGIONAL),
 }
+for _table in APP_TABLES:
+    PAGES.update(import_module(_table).PAGES)
+    NOT_PAGES.update(import_module(_table).NOT_PAGES)
 
 
 def own_url_names() -> set[str]:
@@ -574,10 +577,7 @@ PROBES = [
     ("steering_group", "regional:home", lambda o: {"region": o["other_region"].slug}),
 ]
 for _table in APP_TABLES:
-    _module = import_module(_table)
-    PAGES.update(_module.PAGES)
-    NOT_PAGES.update(_module.NOT_PAGES)
-    PROBES.extend(_module.PROBES)
+    PROBES.extend(import_module(_table).PROBES)
 
 
 @pytest.mark.parametrize(

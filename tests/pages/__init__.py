@@ -29,7 +29,7 @@ TEACHING = ("teacher", "office", "principal", "superuser")
 REGIONAL = ("project_leader", "steering_group", "superuser")
 
 # Modules of this package with their own tables; each defines world, PAGES, NOT_PAGES, PROBES.
-APP_TABLES = ("tests.pages.billing", "tests.pages.regional")
+APP_TABLES = ("tests.pages.billing", "tests.pages.regional", "tests.pages.gsi")
 
 
 @dataclass(frozen=True)
