@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from enrollment.models import Household, Pupil, School, TeachingGroup
-    from regional.models import Region
+    from regional.models import InDepthPupil, Programme, Region
 
 
 class Role(models.TextChoices):
@@ -46,6 +46,8 @@ class Role(models.TextChoices):
 
 SCHOOL_ADMIN_ROLES = frozenset({Role.OFFICE, Role.PRINCIPAL})
 REGIONAL_ROLES = frozenset({Role.PROJECT_LEADER, Role.STEERING_GROUP})
+# Staff of a partner school take part in a regional programme for their own school's pupils.
+PARTNER_STAFF_ROLES = frozenset({Role.OFFICE, Role.PRINCIPAL, Role.TEACHER})
 # Roles that see other families' data in bulk or decide about them must use two factors.
 MFA_ROLES = frozenset({Role.OFFICE, Role.PRINCIPAL, Role.PROJECT_LEADER})
 
@@ -157,6 +159,72 @@ def regions_for(user: Any, *roles: str) -> models.QuerySet[Region]:
     if held.is_superuser:
         return region.objects.all()
     return region.objects.filter(pk__in=held.region_ids(*roles))
+
+
+def programmes_for(user: Any) -> models.QuerySet[Programme]:
+    """Regional programmes the user takes part in: every programme of the user's regions
+    (project leader, steering group), and those with a partner school where the user is office,
+    principal or teacher. Anyone else sees none (a 404, not a 403)."""
+    programme = apps.get_model("regional", "Programme")
+    held = roles_for(user)
+    if held.is_superuser:
+        return programme.objects.all()
+    partner = programme.schools.through.objects.filter(
+        school_id__in=held.school_ids(*PARTNER_STAFF_ROLES)
+    ).values("programme_id")
+    return programme.objects.filter(
+        models.Q(region_id__in=held.region_ids(*REGIONAL_ROLES)) | models.Q(pk__in=partner)
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeAccess:
+    """What one user may do in one regional programme (found through `programmes_for`).
+
+    The project leader edits everything and the steering group reads everything; staff of a
+    partner school see the programme and, of its pupils, only their own school's."""
+
+    edits: bool = False
+    sees_all: bool = False
+    # Partner schools where the user is office or principal / teacher.
+    admin_school_ids: frozenset[int] = field(default_factory=frozenset)
+    teacher_school_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def school_ids(self) -> frozenset[int]:
+        return self.admin_school_ids | self.teacher_school_ids
+
+    def sees_school(self, school_id: int) -> bool:
+        return self.sees_all or school_id in self.school_ids
+
+    def registers_for(self, school_id: int) -> bool:
+        """Nominates and registers the school's pupils: the project leader, or the school's
+        own office and principal (teachers give feedback and progress notes)."""
+        return self.edits or school_id in self.admin_school_ids
+
+
+def programme_access(
+    user: Any, programme: Programme, partner_ids: Iterable[int]
+) -> ProgrammeAccess:
+    """`partner_ids`: the programme's partner schools (the caller has them already)."""
+    held = roles_for(user)
+    partners = frozenset(partner_ids)
+    regional = held.region_ids(*REGIONAL_ROLES)
+    leads = held.is_superuser or programme.region_id in held.region_ids(Role.PROJECT_LEADER)
+    return ProgrammeAccess(
+        edits=leads,
+        sees_all=held.is_superuser or programme.region_id in regional,
+        admin_school_ids=held.school_ids(*SCHOOL_ADMIN_ROLES) & partners,
+        teacher_school_ids=held.school_ids(Role.TEACHER) & partners,
+    )
+
+
+def in_depth_pupils_for_guardian(user: Any) -> models.QuerySet[InDepthPupil]:
+    """The guardian's own children among the regional programmes' in-depth pupils."""
+    in_depth = apps.get_model("regional", "InDepthPupil")
+    return in_depth.objects.filter(
+        pupil__household_id__in=roles_for(user).household_ids, is_active=True
+    )
 
 
 # --- Mixins for class-based views.

@@ -272,3 +272,86 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     )
     starts_on = factory.SelfAttribute("starts_term.starts_on")
     status = "active"
+
+
+# --- Regional programme (issue 6) ------------------------------------------------------------
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "regional.Programme"
+        skip_postgeneration_save = True
+
+    region = factory.SubFactory(RegionFactory)
+    name = "Kulturløpet"
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    grant_funder = "Sparebankstiftelsen DNB"
+    grant_amount = Decimal("665000.00")
+    starts_on = dt.date(2025, 8, 1)
+    ends_on = dt.date(2028, 7, 31)
+
+    @factory.post_generation
+    def schools(self, create: bool, extracted: list[School] | None, **kwargs: object) -> None:
+        """Partner schools; they are added to the region too."""
+        if create and extracted:
+            self.region.schools.add(*extracted)
+            self.schools.add(*extracted)
+
+
+class InDepthPupilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "regional.InDepthPupil"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    school = factory.SubFactory(SchoolFactory)
+    pupil = None
+    first_name = factory.Faker("first_name", locale="no_NO")
+    last_name = factory.Faker("last_name", locale="no_NO")
+    birth_date = dt.date(2010, 5, 5)
+    discipline = "instrument"
+    nominated_at = factory.LazyFunction(lambda: dt.datetime(2025, 9, 1, 12, tzinfo=dt.UTC))
+
+
+class InstructorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "regional.Instructor"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Faker("name", locale="no_NO")
+    default_fee = Decimal("2500.00")
+
+
+class GatheringFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "regional.Gathering"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Samling {n}")
+    date = dt.date(2026, 2, 7)
+    starts_at = dt.time(10)
+    ends_at = dt.time(14)
+    venue = "Gjøvik videregående skole"
+    budget = Decimal("16000.00")
+    status = "planned"
+
+
+class GatheringSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "regional.GatheringSession"
+
+    gathering = factory.SubFactory(GatheringFactory)
+    starts_at = dt.time(10)
+    ends_at = dt.time(11)
+    title = factory.Sequence(lambda n: f"Økt {n}")
+    disciplines = factory.LazyFunction(list)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "regional.Registration"
+
+    gathering = factory.SubFactory(GatheringFactory)
+    pupil = factory.SubFactory(
+        InDepthPupilFactory, programme=factory.SelfAttribute("..gathering.programme")
+    )
+    registered_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 20, 12, tzinfo=dt.UTC))

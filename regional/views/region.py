@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from enrollment import selectors
 from enrollment.models import OfficeHours
-from kulturskole.access import RegionalMixin
+from kulturskole.access import RegionalMixin, Role, roles_for
 
 
 class RegionHomeView(RegionalMixin, TemplateView):
@@ -34,5 +34,8 @@ class RegionHomeView(RegionalMixin, TemplateView):
             people=self.region.roles.select_related("user").order_by(
                 "role", "user__last_name", "user__first_name", "user__email"
             ),
+            programmes=list(self.region.programmes.order_by("-starts_on", "name")),
+            leads=roles_for(self.request.user).is_superuser
+            or self.region.pk in roles_for(self.request.user).region_ids(Role.PROJECT_LEADER),
         )
         return context
