@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from billing import texts
+from billing.invoicing import school_policy
 from billing.models import Invoice, InvoiceLine
 from kulturskole.messaging import absolute_url
 from kulturskole.pdf import render_pdf
@@ -44,7 +45,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
     return {
         "invoice": invoice,
         "school": school,
-        "policy": school.policy,
+        "policy": school_policy(school),
         "lines": lines,
         "term": invoice.term,
     }

@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import CoursePrice, FeeSchedule
+from billing.models import CoursePrice, FeeExtra, FeeSchedule
 from billing.services import duplicate_message
 from enrollment.models import Offer, School
 
@@ -171,6 +171,87 @@ def course_price_formset(extra: int) -> type[BaseCoursePriceFormSet]:
         form=CoursePriceForm,
         formset=BaseCoursePriceFormSet,
         fields=["offer", "price"],
+        extra=extra,
+        can_delete=True,
+    )
+
+
+class OfferChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Offer) -> str:
+        return obj.name
+
+
+class FeeExtraForm(forms.ModelForm):
+    """An extra charged per term for places in the chosen offers (§12a), e.g. materials."""
+
+    amount = KronerField(label=_("Amount per term (NOK)"))
+    offers = OfferChoices(
+        label=_("Offers"),
+        queryset=Offer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The places in these offers pay the extra."),
+    )
+
+    class Meta:
+        model = FeeExtra
+        fields = ["name", "amount", "offers"]
+
+    def __init__(self, *args: Any, offers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["offers"].queryset = offers if offers is not None else Offer.objects.none()
+        self.fields["offers"].error_messages["invalid_choice"] = _(
+            "Choose among this school's offers."
+        )
+
+    def validate_unique(self) -> None:
+        # Checked across the rows by the formset, with a message next to the field.
+        pass
+
+
+class BaseFeeExtraFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args: Any, offers: Any, **kwargs: Any) -> None:
+        self.offers = offers
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "offers": self.offers}
+
+    def validate_unique(self) -> None:
+        pass
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            name = (form.cleaned_data.get("name") or "").strip()
+            if name.lower() in seen:
+                form.add_error("name", _("Another extra above has this name."))
+            seen.add(name.lower())
+
+    def extras(self) -> list[tuple[str, Decimal, list[Offer]]]:
+        """The extras wanted after the change: every filled row not marked for removal."""
+        return [
+            (
+                form.cleaned_data["name"].strip(),
+                form.cleaned_data["amount"],
+                list(form.cleaned_data["offers"]),
+            )
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("name")
+        ]
+
+
+def fee_extra_formset(extra: int) -> type[BaseFeeExtraFormSet]:
+    return forms.inlineformset_factory(
+        FeeSchedule,
+        FeeExtra,
+        form=FeeExtraForm,
+        formset=BaseFeeExtraFormSet,
+        fields=["name", "amount", "offers"],
         extra=extra,
         can_delete=True,
     )

@@ -53,6 +53,14 @@ from kulturskole import audit
 CHUNK = 500
 
 
+def school_policy(school: School) -> SchoolPolicy:
+    """The school's saved rules, or the rule book's defaults when none are saved yet."""
+    try:
+        return school.policy
+    except SchoolPolicy.DoesNotExist:
+        return SchoolPolicy(school=school)
+
+
 def policy_facts(policy: SchoolPolicy) -> rules.Policy:
     return rules.Policy(
         sibling_discount_percent=policy.sibling_discount_percent,
@@ -184,7 +192,7 @@ def collect(
                 held_dates=held.get(placement.offer_id, ()),
             )
         )
-    policy = policy_facts(school.policy)
+    policy = policy_facts(school_policy(school))
     facts_term = term_facts(term)
     bills = []
     for household_id in household_ids:
@@ -416,7 +424,7 @@ def invoices_create(
 
     schedule = schedule_for_term(school, term)
     issued_on = issued_on or timezone.localdate()
-    due_on = rules.due_date(issued_on, school.policy.invoice_due_days)
+    due_on = rules.due_date(issued_on, school_policy(school).invoice_due_days)
     household_ids = households_to_consider(school, term)
     result = RunResult(households=len(household_ids))
     done = 0
@@ -476,7 +484,7 @@ def _write(
 ) -> list[int]:
     if not planned:
         return []
-    policy = school.policy
+    policy = school_policy(school)
     first = counter.last_number + 1
     counter.last_number += len(planned)
     counter.save(update_fields=["last_number"])

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import bankfiles, rules, selectors
+from billing.invoicing import school_policy
 from billing.models import Invoice, Payment, PaymentImport
 from enrollment.models import School
 from kulturskole import audit
@@ -127,6 +128,12 @@ def payments_import(*, school: School, data: bytes, filename: str, by: Any) -> I
         raise PaymentError(
             _("The file is neither an OCR giro file from Nets nor a CSV file with KID numbers.")
         )
+    if not parsed.payments and parsed.errors:
+        # Nothing readable: keep no record of it, so a corrected file can be imported.
+        problems = "; ".join(str(problem) for problem in parsed.errors[:3])
+        raise PaymentError(
+            _("No payments could be read from the file: %(problems)s") % {"problems": problems}
+        )
     earlier = PaymentImport.objects.filter(school=school, fingerprint=parsed.fingerprint).first()
     if earlier is not None:
         return ImportResult(payment_import=None, already_imported=earlier)
@@ -218,9 +225,12 @@ def payment_assign(*, payment: Payment, invoice: Invoice, by: Any, note: str) ->
         raise PaymentError(_("Choose an invoice of this school."))
     now = timezone.now()
     with transaction.atomic():
+        Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
+        # Still a problem when the amount is not what the invoice owes: the office sees it.
+        problem = "" if payment.amount == _owed(invoice) else Payment.Problem.AMOUNT_MISMATCH
         updated = Payment.objects.filter(pk=payment.pk, invoice__isnull=True).update(
             invoice=invoice,
-            problem="",
+            problem=problem,
             handled_by=by,
             handled_at=now,
             handling_note=note,
@@ -279,7 +289,7 @@ def reminders_run(*, today: dt.date) -> ReminderRun:
         "school__policy", "term"
     )
     for invoice in overdue:
-        policy = invoice.school.policy
+        policy = school_policy(invoice.school)
         step = rules.reminder_step(
             due_on=invoice.due_on,
             first_reminder_on=invoice.first_reminder_on,
@@ -324,7 +334,7 @@ def _remind(invoice: Invoice, number: int) -> None:
         context={
             "invoice": invoice,
             "school": invoice.school,
-            "policy": invoice.school.policy,
+            "policy": school_policy(invoice.school),
             "owed": invoice.owed,
             "number": number,
             "portal_url": absolute_url("/family/invoices/"),

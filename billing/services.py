@@ -7,7 +7,7 @@ contracts and invoices made afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from billing.models import CoursePrice, FeeSchedule
+from billing.models import CoursePrice, FeeExtra, FeeSchedule
 from enrollment.models import Offer, School
 from kulturskole import audit
 
@@ -95,6 +95,43 @@ def _sync_course_prices(
     return changes
 
 
+Extras = Sequence[tuple[str, Decimal, Sequence[Offer]]]
+
+
+def _sync_extras(schedule: FeeSchedule, extras: Extras) -> dict[str, list[Any]]:
+    """Make the schedule's extras exactly `extras` (by name); return the changes by name."""
+    for name, amount, offers in extras:
+        if amount < 0:
+            raise ValidationError(_("An amount cannot be negative."))
+        if any(offer.school_id != schedule.school_id for offer in offers):
+            raise ValidationError(
+                _("%(extra)s names an offer of another school.") % {"extra": name}
+            )
+    existing = {extra.name: extra for extra in schedule.extras.prefetch_related("offers")}
+    wanted = {name: (amount, list(offers)) for name, amount, offers in extras}
+    changes: dict[str, list[Any]] = {}
+    for name, extra in existing.items():
+        if name not in wanted:
+            changes[name] = [str(extra.amount), None]
+            extra.delete()
+    for name, (amount, offers) in wanted.items():
+        current = existing.get(name)
+        offer_ids = sorted(offer.pk for offer in offers)
+        if current is None:
+            current = FeeExtra.objects.create(schedule=schedule, name=name, amount=amount)
+            current.offers.set(offers)
+            changes[name] = [None, str(amount)]
+            continue
+        before = sorted(offer.pk for offer in current.offers.all())
+        if current.amount != amount or before != offer_ids:
+            changes[name] = [str(current.amount), str(amount)]
+            if current.amount != amount:
+                current.amount = amount
+                current.save(update_fields=["amount"])
+            current.offers.set(offers)
+    return changes
+
+
 @transaction.atomic
 def fee_schedule_create(
     *,
@@ -102,11 +139,13 @@ def fee_schedule_create(
     school: School,
     values: Mapping[str, Any],
     course_prices: Mapping[Offer, Decimal] | None = None,
+    extras: Extras | None = None,
 ) -> FeeSchedule:
     schedule = FeeSchedule(school=school)
     _apply(schedule, values)
     _save(schedule)
     prices = _sync_course_prices(schedule, course_prices or {})
+    extra_changes = _sync_extras(schedule, extras or [])
     audit.record(
         actor=actor,
         action="fee_schedule.created",
@@ -115,6 +154,7 @@ def fee_schedule_create(
         data={
             "values": {name: _plain(getattr(schedule, name)) for name in FIELDS},
             "course_prices": prices,
+            "extras": extra_changes,
         },
     )
     return schedule
@@ -127,6 +167,7 @@ def fee_schedule_update(
     schedule: FeeSchedule,
     values: Mapping[str, Any],
     course_prices: Mapping[Offer, Decimal] | None = None,
+    extras: Extras | None = None,
 ) -> tuple[FeeSchedule, bool]:
     """Returns the schedule and whether anything changed."""
     schedule = FeeSchedule.objects.select_for_update().get(pk=schedule.pk)
@@ -134,14 +175,21 @@ def fee_schedule_update(
     if changes:
         _save(schedule)
     prices = _sync_course_prices(schedule, course_prices) if course_prices is not None else {}
-    if not changes and not prices:
+    extra_changes = _sync_extras(schedule, extras) if extras is not None else {}
+    if not changes and not prices and not extra_changes:
         return schedule, False
     audit.record(
         actor=actor,
         action="fee_schedule.changed",
         subject=schedule,
         summary=f"Fee schedule {school_year_label(schedule.school_year)} changed: "
-        + ", ".join([*changes, *(f"price of {name}" for name in prices)]),
-        data={"changes": changes, "course_prices": prices},
+        + ", ".join(
+            [
+                *changes,
+                *(f"price of {name}" for name in prices),
+                *(f"extra {n}" for n in extra_changes),
+            ]
+        ),
+        data={"changes": changes, "course_prices": prices, "extras": extra_changes},
     )
     return schedule, True

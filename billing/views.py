@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from billing import services
-from billing.forms import FeeScheduleForm, course_price_formset
-from billing.models import CoursePrice, FeeSchedule
+from billing.forms import FeeScheduleForm, course_price_formset, fee_extra_formset
+from billing.models import CoursePrice, FeeExtra, FeeSchedule
 from enrollment import rules as enrollment_rules
 from enrollment.models import Offer
 from kulturskole.access import SchoolStaffMixin, get_in_scope
@@ -77,7 +77,7 @@ class FeeScheduleFormView(FeesMixin, TemplateView):
                 FeeSchedule.objects.filter(school=self.school), pk=self.kwargs["pk"]
             )
 
-    def forms(self) -> tuple[FeeScheduleForm, Any]:
+    def forms(self) -> tuple[FeeScheduleForm, Any, Any]:
         self.load()
         data = self.request.POST if self.request.method == "POST" else None
         instance = self.schedule or FeeSchedule(school=self.school)
@@ -91,7 +91,23 @@ class FeeScheduleFormView(FeesMixin, TemplateView):
         formset = formset_class(data, instance=instance, prefix="courses", courses=self.courses)
         if course_count == 0:
             formset.extra = 0
-        return form, formset
+        # Extras (§12a) apply to places: the school's long-term offers. One empty row to add.
+        place_offers = Offer.objects.filter(school=self.school, kind=Offer.Kind.PLACE).order_by(
+            "name", "pk"
+        )
+        extras_class = fee_extra_formset(extra=1)
+        # A form without the extras rows (an older page, a script) leaves the extras as they are.
+        self.extras_posted = data is not None and "extras-TOTAL_FORMS" in data
+        extras = extras_class(
+            data if self.extras_posted else None,
+            instance=instance,
+            prefix="extras",
+            offers=place_offers,
+            queryset=FeeExtra.objects.filter(schedule=self.schedule).order_by("name")
+            if self.schedule
+            else FeeExtra.objects.none(),
+        )
+        return form, formset, extras
 
     def suggested_year(self) -> int:
         year = enrollment_rules.school_year_start(timezone.localdate())
@@ -119,12 +135,15 @@ class FeeScheduleFormView(FeesMixin, TemplateView):
         return context
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form, formset = self.forms()
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        form, formset, extras = self.forms()
+        return self.render_to_response(
+            self.get_context_data(form=form, formset=formset, extras=extras)
+        )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form, formset = self.forms()
-        if form.is_valid() and formset.is_valid():
+        form, formset, extras = self.forms()
+        extras_valid = extras.is_valid() if self.extras_posted else True
+        if all([form.is_valid(), formset.is_valid(), extras_valid]):
             values = {name: form.cleaned_data[name] for name in services.FIELDS}
             try:
                 if self.schedule is None:
@@ -133,6 +152,7 @@ class FeeScheduleFormView(FeesMixin, TemplateView):
                         school=self.school,
                         values=values,
                         course_prices=formset.prices(),
+                        extras=extras.extras() if self.extras_posted else None,
                     )
                     changed = True
                 else:
@@ -141,6 +161,7 @@ class FeeScheduleFormView(FeesMixin, TemplateView):
                         schedule=self.schedule,
                         values=values,
                         course_prices=formset.prices(),
+                        extras=extras.extras() if self.extras_posted else None,
                     )
             except ValidationError as error:
                 _attach_errors(form, error)
@@ -153,7 +174,9 @@ class FeeScheduleFormView(FeesMixin, TemplateView):
                 else:
                     messages.info(request, _("Nothing was changed."))
                 return redirect("fees:schedules", school=self.school.slug)
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        return self.render_to_response(
+            self.get_context_data(form=form, formset=formset, extras=extras)
+        )
 
 
 def _attach_errors(form: Any, error: ValidationError) -> None:

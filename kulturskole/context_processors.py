@@ -42,6 +42,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
                 also=("/family/place-offers/", "/family/contracts/", "/family/placements/"),
             )
         )
+        items.append(
+            NavItem(
+                _("Invoices"), reverse("family_billing:invoices"), also=("/family/free-place/",)
+            )
+        )
     if held.has(Role.TEACHER):
         items.append(NavItem(_("Teaching"), reverse("teaching:today")))
     # Only the schools and regions the person serves; a superuser reaches the rest from the

@@ -460,6 +460,19 @@ POLICY_SECTIONS: list[tuple[str, Any, list[str]]] = [
             "late_start_reduction_min_lessons",
         ],
     ),
+    (
+        "",
+        _("Invoices and payments"),
+        [
+            "invoice_due_days",
+            "reminder_after_days",
+            "second_reminder_after_days",
+            "termination_flag_after_days",
+            "kid_prefix",
+            "kid_length",
+            "bank_account",
+        ],
+    ),
     ("§14", _("Leave"), ["leave_min_illness_weeks"]),
     (
         "§15–16",

@@ -360,3 +360,22 @@ def pdf_text(pdf: bytes) -> str:
         ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     )
     return result.stdout.decode()
+
+
+def test_a_school_that_never_saved_its_rules_is_invoiced_by_the_rule_books_defaults(
+    django_capture_on_commit_callbacks,
+):
+    from enrollment.models import SchoolPolicy
+
+    school = factories.SchoolFactory()
+    SchoolPolicy.objects.filter(school=school).delete()
+    school = type(school).objects.get(pk=school.pk)
+    factories.FeeScheduleFactory(school=school, school_year=2026)
+    term = factories.TermFactory(school=school)
+    _, (ada, bo) = family(school, "Ada", "Bo")
+    place(ada, term)
+    place(bo, term)
+    run(school, term, django_capture_on_commit_callbacks)
+    invoice = Invoice.objects.get()
+    assert invoice.total == FEE * 2 - Decimal("462.50")  # §12c at the default 25 %
+    assert len(invoice.kid) == 10 and len(mail.outbox) == 1

@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from billing import bankfiles, payments, selectors
-from billing.models import Invoice, Payment
+from billing.models import Invoice, Payment, PaymentImport
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -220,3 +220,23 @@ def test_a_paid_invoice_is_never_reminded(school, django_capture_on_commit_callb
         run = payments.reminders_run(today=dt.date(2027, 1, 1))
     assert (run.first, run.second, run.flagged) == ([], [], [])
     assert mail.outbox == []
+
+
+def test_a_file_with_nothing_readable_is_refused_and_leaves_no_record(school):
+    with pytest.raises(payments.PaymentError, match="No payments could be read"):
+        payments.payments_import(
+            school=school, data=b"\x89PNG not a bank file", filename="x.png", by=None
+        )
+    assert not PaymentImport.objects.exists()
+
+
+def test_a_payment_assigned_with_the_wrong_amount_stays_listed(school):
+    payment = payments.payment_register(
+        school=school, kid="999", amount=Decimal("500"), paid_on=dt.date(2026, 9, 2), by=None
+    )
+    target = invoice(school, kid="000000018", total="1850.00", number=1)
+    payments.payment_assign(payment=payment, invoice=target, by=None, note="Feil KID")
+    payment.refresh_from_db()
+    assert payment.invoice == target
+    assert payment.problem == Payment.Problem.AMOUNT_MISMATCH
+    assert owed(target) == Decimal("1350.00")
