@@ -101,6 +101,11 @@ def _login(role: str, email: str, name: str, where: str, *, superuser: bool = Fa
 
 GUARDIAN = _login(Role.GUARDIAN, "foresatt@example.org", "Kari Hansen", "Hansen, Sandefjord")
 SECOND_GUARDIAN = _login(Role.GUARDIAN, "foresatt2@example.org", "Ola Hansen", "Hansen, Sandefjord")
+# Guardian of Ida Bakken, an in-depth pupil of Kulturløpet; linked to her household by
+# regional/demo.py, so the regional family pages have a child registered for a gathering.
+GJOVIK_GUARDIAN = _login(
+    Role.GUARDIAN, "foresatt.gjovik@example.org", "Hege Bakken", "Bakken, Gjøvik"
+)
 TEACHER = _login(Role.TEACHER, "laerer@example.org", "Silje Strand", "Sandefjord kulturskole")
 OFFICE = _login(Role.OFFICE, "kontor@example.org", "Marte Nilsen", "Sandefjord kulturskole")
 PRINCIPAL = _login(Role.PRINCIPAL, "rektor@example.org", "Eirik Solberg", "Sandefjord kulturskole")
@@ -118,6 +123,7 @@ SUPERUSER = _login("superuser", "admin@example.org", "Demo Administrator", "—"
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
     GUARDIAN,
     SECOND_GUARDIAN,
+    GJOVIK_GUARDIAN,
     TEACHER,
     OFFICE,
     PRINCIPAL,

@@ -21,8 +21,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 
-from enrollment.demo import GJOVIK_OFFICE, PROJECT_LEADER, REGION_SLUG, STEERING_GROUP
-from enrollment.models import Pupil, School
+from enrollment.demo import (
+    GJOVIK_GUARDIAN,
+    GJOVIK_OFFICE,
+    PROJECT_LEADER,
+    REGION_SLUG,
+    STEERING_GROUP,
+)
+from enrollment.models import Guardian, Household, Pupil, School
 from regional import rules, services
 from regional.models import (
     ActivitySuggestion,
@@ -174,6 +180,13 @@ EVALUATION = (
     "kjempefin økt; elevene har gitt uttrykk for at den var veldig gøy. Den siste økta, viet "
     "elevenes interessefelt, kunne vart mye lengre, og vi tar med oss dette i videre arbeid: "
     "neste samling får lengre faggrupper."
+)
+# On the programme as a whole, after its first school year.
+PROGRAMME_EVALUATED_AT = dt.datetime(2023, 6, 20, 14, 0, tzinfo=OSLO)
+PROGRAMME_EVALUATION = (
+    "Første år: elevene fra de fem kulturskolene og videregående har blitt kjent på tvers, og "
+    "nettverksmøtene har gitt lærerne et felles språk for hva en fordypningselev er. Neste år "
+    "vil vi ha lengre økter i faggruppene, flere mentorpar og en samling før jul."
 )
 
 # The school year of the seed gathering, as the steering group planned it.
@@ -341,15 +354,25 @@ def _seed(today: dt.date) -> Programme:
     }
     seed = _seed_gathering(programme, schools, instructors, pupils)
     _seed_upcoming(programme, schools, instructors, pupils, upcoming_day)
+    _seed_guardian_login(pupils["Ida"])
     items = _seed_plan(programme)
     _seed_budget(programme, items)
     _seed_suggestions(programme, pupils)
     _seed_mentoring(programme, pupils, leader)
     _seed_network(programme, leader)
+    # Found by their time of writing too, so notes the project leader adds while trying the
+    # demo are left alone (and do not make the lookup ambiguous).
     EvaluationNote.objects.update_or_create(
         programme=programme,
         gathering=seed,
-        defaults={"text": EVALUATION, "author": leader, "created_at": AS_OF},
+        created_at=AS_OF,
+        defaults={"text": EVALUATION, "author": leader},
+    )
+    EvaluationNote.objects.update_or_create(
+        programme=programme,
+        gathering=None,
+        created_at=PROGRAMME_EVALUATED_AT,
+        defaults={"text": PROGRAMME_EVALUATION, "author": leader},
     )
     return programme
 
@@ -613,6 +636,23 @@ def _seed_upcoming(
             },
         )
     return gathering
+
+
+def _seed_guardian_login(in_depth: InDepthPupil) -> Guardian:
+    """The demo guardian login `foresatt.gjovik@example.org` joins the household of Ida
+    Bakken, who is an in-depth pupil registered for the coming gathering, so the family
+    pages of the programme can be tried."""
+    household = Household.objects.get(pk=in_depth.pupil.household_id)
+    guardian, _ = Guardian.objects.update_or_create(
+        household=household,
+        email=GJOVIK_GUARDIAN.email,
+        defaults={
+            "first_name": GJOVIK_GUARDIAN.first_name,
+            "last_name": GJOVIK_GUARDIAN.last_name,
+            "user": _user(GJOVIK_GUARDIAN.email),
+        },
+    )
+    return guardian
 
 
 def _seed_plan(programme: Programme) -> dict[str, AnnualPlanItem]:

@@ -535,6 +535,25 @@ class EvaluationNoteForm(forms.Form):
     )
 
 
+class ProgrammeEvaluationNoteForm(EvaluationNoteForm):
+    """A note on the programme as a whole, or on one of its gatherings."""
+
+    gathering = forms.ModelChoiceField(
+        label=_("About"),
+        queryset=Gathering.objects.none(),
+        required=False,
+        empty_label=_("The programme as a whole"),
+        error_messages={"invalid_choice": _("Choose one of the programme's gatherings.")},
+    )
+
+    field_order = ["gathering", "text"]
+
+    def __init__(self, *args: Any, gatherings: QuerySet[Gathering], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gathering"].queryset = gatherings
+        self.fields["gathering"].label_from_instance = lambda g: f"{g.title} ({g.date:%d.%m.%Y})"
+
+
 class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
@@ -659,13 +678,29 @@ class NetworkMeetingForm(forms.ModelForm):
         """Checked by the service, with a message of its own."""
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """Shows the current file by its name only: private files have no public address (asking
+    a private file for its URL raises), so the usual link to it cannot be drawn."""
+
+    template_name = "regional/widgets/private_file_input.html"
+
+    def is_initial(self, value: Any) -> bool:
+        return bool(value and getattr(value, "name", None))
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        file_name = getattr(value, "name", "") or ""
+        context["widget"]["file_name"] = file_name.rsplit("/", 1)[-1]
+        return context
+
+
 class MaterialForm(forms.ModelForm):
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Material
         fields = ["title", "description", "discipline", "file", "url"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "file": PrivateFileInput}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")

@@ -390,3 +390,39 @@ def school_year_of(day: dt.date) -> int:
 def school_year_months(year: int) -> list[tuple[int, int]]:
     """(year, month) from August of `year` to July of the next."""
     return [_add_months(year, 8, offset) for offset in range(12)]
+
+
+# --- Network meetings in the report ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingCounts:
+    planned: int
+    held: int
+    with_minutes: int  # of those held
+
+
+def network_meeting_counts(
+    meetings: Iterable[tuple[dt.date, bool]], *, today: dt.date
+) -> MeetingCounts:
+    """(date, has minutes) per meeting. A meeting counts as held once its day has passed: on
+    the day itself it may not have taken place yet."""
+    meetings = list(meetings)
+    held = [has_minutes for day, has_minutes in meetings if day < today]
+    return MeetingCounts(planned=len(meetings), held=len(held), with_minutes=sum(held))
+
+
+def registration_cancel_allowed(
+    status: str,
+    deadline: dt.date | None,
+    day: dt.date,
+    today: dt.date,
+    *,
+    by_project_leader: bool,
+) -> bool:
+    """A school takes a registration back while registration is open; the project leader may
+    also after it has closed, until the day before the gathering (afterwards attendance is
+    recorded instead)."""
+    if registration_open(status, deadline, day, today):
+        return True
+    return by_project_leader and today < day and status in ("planned", "open")

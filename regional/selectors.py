@@ -266,8 +266,16 @@ class Report:
     categories: list[tuple[str, Decimal, Decimal | None]]
     notes: list[EvaluationNote]
     discipline_labels: dict[str, str]
-    network_meetings_held: int
-    network_meetings_planned: int
+    network_meetings: rules.MeetingCounts
+
+    @property
+    def programme_notes(self) -> list[EvaluationNote]:
+        """Notes on the programme as a whole, not on one gathering."""
+        return [note for note in self.notes if note.gathering_id is None]
+
+    @property
+    def gathering_notes(self) -> list[EvaluationNote]:
+        return [note for note in self.notes if note.gathering_id is not None]
 
 
 def report(programme: Programme, *, today: dt.date) -> Report:
@@ -305,7 +313,10 @@ def report(programme: Programme, *, today: dt.date) -> Report:
         ratings[gathering_id]["pupil" if pupil_id else "teacher"].append(rating)
     lines = budget_lines(programme)
     summary = budget_summary(programme, lines)
-    meetings = list(programme.network_meetings.values_list("date", "minutes"))
+    meetings = [
+        (day, bool(minutes.strip()))
+        for day, minutes in programme.network_meetings.values_list("date", "minutes")
+    ]
     return Report(
         programme=programme,
         schools=schools,
@@ -324,11 +335,12 @@ def report(programme: Programme, *, today: dt.date) -> Report:
         budget=summary,
         categories=category_rows(summary),
         notes=list(
-            programme.evaluation_notes.select_related("gathering", "author").order_by("created_at")
+            programme.evaluation_notes.select_related("gathering", "author").order_by(
+                "gathering__date", "created_at", "pk"
+            )
         ),
         discipline_labels={k: str(v) for k, v in InDepthDiscipline.choices},
-        network_meetings_held=sum(1 for day, _minutes in meetings if day <= today),
-        network_meetings_planned=len(meetings),
+        network_meetings=rules.network_meeting_counts(meetings, today=today),
     )
 
 

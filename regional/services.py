@@ -10,14 +10,18 @@ running any of the notification services twice sends nothing twice.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from enrollment.models import Guardian, Placement, School, StaffRole
 from kulturskole import audit
@@ -405,13 +409,25 @@ def _sync_fee_line(session: GatheringSession) -> None:
     )
 
 
-@transaction.atomic
-def session_delete(*, session: GatheringSession) -> None:
+def session_delete_refusal(session: GatheringSession) -> str | None:
     if session.feedback.exists():
-        raise RegionalError(_("The session has feedback and cannot be deleted."))
+        return _("The session has feedback and cannot be deleted.")
     if BudgetLine.objects.filter(session=session, actual__isnull=False).exists():
-        raise RegionalError(_("The instructor has been paid for this session; keep it."))
-    session.delete()
+        return _("The instructor has been paid for this session; keep it.")
+    return None
+
+
+@transaction.atomic
+def session_delete(*, actor: Any = None, session: GatheringSession) -> None:
+    """Delete a session; the planned (unpaid) fee of its instructor leaves the budget with it."""
+    _refuse(session_delete_refusal(session))
+    _record_delete(
+        actor,
+        session.gathering,
+        "session",
+        f"Session «{session.title}» of {session.gathering.title} deleted",
+    )
+    _delete(session)
 
 
 # --- Registration and attendance -----------------------------------------------------------
@@ -484,14 +500,45 @@ def registration_create(
     )
 
 
-@transaction.atomic
-def registration_cancel(*, registration: Registration, today: dt.date) -> None:
+def registration_cancel_allowed(
+    registration: Registration, *, today: dt.date, by_project_leader: bool
+) -> bool:
     gathering = registration.gathering
-    if not rules.registration_open(
-        gathering.status, gathering.registration_deadline, gathering.date, today
+    return rules.registration_cancel_allowed(
+        gathering.status,
+        gathering.registration_deadline,
+        gathering.date,
+        today,
+        by_project_leader=by_project_leader,
+    )
+
+
+@transaction.atomic
+def registration_cancel(
+    *,
+    registration: Registration,
+    today: dt.date,
+    actor: Any = None,
+    by_project_leader: bool = False,
+) -> None:
+    """A school takes its pupil off the list while registration is open; the project leader
+    may do it until the day before the gathering."""
+    if not registration_cancel_allowed(
+        registration, today=today, by_project_leader=by_project_leader
     ):
+        if by_project_leader:
+            raise RegionalError(
+                _("The gathering has taken place; record the pupil as absent instead.")
+            )
         raise RegionalError(
             _("Registration has closed; ask the project leader to take the pupil off the list.")
+        )
+    if by_project_leader:
+        audit.record(
+            actor=actor,
+            action="regional.registration_cancel",
+            subject=registration.gathering,
+            summary=f"{registration.pupil} taken off the list of {registration.gathering.title}",
         )
     registration.delete()
 
@@ -678,19 +725,36 @@ def progress_note_add(
     return ProgressNote.objects.create(pupil=in_depth, author=actor, created_at=_now(now), **values)
 
 
-@transaction.atomic
-def mentor_pair_create(
-    *, programme: Programme, mentor: InDepthPupil, mentee: InDepthPupil, values: dict[str, Any]
-) -> MentorPair:
+def _check_mentor_pair(
+    programme: Programme, mentor: InDepthPupil, mentee: InDepthPupil, *, pair_id: int | None
+) -> None:
     if mentor.pk == mentee.pk:
         raise RegionalError(_("A pupil cannot mentor themselves."))
     if mentor.programme_id != programme.pk or mentee.programme_id != programme.pk:
         raise RegionalError(_("Both pupils must take part in the programme."))
     if mentor.birth_date >= mentee.birth_date:
         raise RegionalError(_("The mentor should be older than the pupil they mentor."))
-    if MentorPair.objects.filter(mentor=mentor, mentee=mentee).exists():
+    if MentorPair.objects.filter(mentor=mentor, mentee=mentee).exclude(pk=pair_id or 0).exists():
         raise RegionalError(_("These two are a pair already."))
+
+
+@transaction.atomic
+def mentor_pair_create(
+    *, programme: Programme, mentor: InDepthPupil, mentee: InDepthPupil, values: dict[str, Any]
+) -> MentorPair:
+    _check_mentor_pair(programme, mentor, mentee, pair_id=None)
     return MentorPair.objects.create(programme=programme, mentor=mentor, mentee=mentee, **values)
+
+
+@transaction.atomic
+def mentor_pair_update(
+    *, pair: MentorPair, mentor: InDepthPupil, mentee: InDepthPupil, values: dict[str, Any]
+) -> MentorPair:
+    _check_mentor_pair(pair.programme, mentor, mentee, pair_id=pair.pk)
+    pair.mentor, pair.mentee = mentor, mentee
+    _set(pair, values)
+    pair.save()
+    return pair
 
 
 # --- Network meetings and materials ---------------------------------------------------------
@@ -751,6 +815,341 @@ def material_share(
     return Material.objects.create(
         programme=programme, shared_by=actor, shared_at=_now(now), **values
     )
+
+
+# --- Changing and deleting -----------------------------------------------------------------
+#
+# Each `<entity>_delete` first asks its `<entity>_delete_refusal` (also shown on the
+# confirmation page), so a deletion that would lose records other things depend on is refused
+# with a message, never a ProtectedError. What goes with a deletion is listed by
+# `<entity>_delete_consequences` on the same page. Every deletion is in the audit trail.
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise RegionalError(refusal)
+
+
+def _record_delete(actor: Any, subject: Any, what: str, summary: str) -> None:
+    """Audit a deletion; `subject` is the deleted row, or the row it belonged to."""
+    audit.record(actor=actor, action=f"regional.{what}_delete", subject=subject, summary=summary)
+
+
+def _delete(instance: Any) -> None:
+    """Delete `instance`. A protected row added meanwhile (by someone else) refuses it."""
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except ProtectedError as error:
+        raise RegionalError(
+            _("Something else has come to depend on it meanwhile. Reload the page and try again.")
+        ) from error
+
+
+def _kr(amount: Any) -> str:
+    return number_format(amount, 2, force_grouping=True)
+
+
+@transaction.atomic
+def criterion_delete(*, actor: Any, criterion: InDepthCriterion) -> None:
+    _record_delete(
+        actor,
+        criterion.programme,
+        "criterion",
+        f"Criterion for {criterion} deleted from {criterion.programme.name}",
+    )
+    _delete(criterion)
+
+
+def instructor_delete_refusal(instructor: Instructor) -> str | None:
+    sessions = list(instructor.sessions.select_related("gathering").order_by("gathering__date"))
+    if not sessions:
+        return None
+    return ngettext(
+        "%(name)s leads %(count)s session (%(sessions)s). Choose another instructor, or none, "
+        "for it first.",
+        "%(name)s leads %(count)s sessions (%(sessions)s). Choose another instructor, or none, "
+        "for them first.",
+        len(sessions),
+    ) % {
+        "name": instructor.name,
+        "count": len(sessions),
+        "sessions": ", ".join(f"{s.gathering.title}: {s.title}" for s in sessions),
+    }
+
+
+@transaction.atomic
+def instructor_delete(*, actor: Any, instructor: Instructor) -> None:
+    _refuse(instructor_delete_refusal(instructor))
+    _record_delete(actor, instructor, "instructor", f"Instructor {instructor.name} deleted")
+    _delete(instructor)
+
+
+def _gathering_lines(gathering: Gathering) -> QuerySet[BudgetLine]:
+    """Budget lines of the gathering: its own activity's, and its sessions' fees."""
+    return BudgetLine.objects.filter(
+        Q(activity__gathering=gathering) | Q(session__gathering=gathering)
+    )
+
+
+def gathering_delete_refusal(gathering: Gathering, *, today: dt.date) -> str | None:
+    if gathering.status in (Gathering.Status.HELD, Gathering.Status.EVALUATED) or (
+        gathering.date < today
+    ):
+        return _(
+            "The gathering has taken place: it is part of the programme's history and report, "
+            "and cannot be deleted."
+        )
+    registered = gathering.registrations.count()
+    if registered:
+        return ngettext(
+            "%(count)s pupil is registered for the gathering. Take the pupil off the list "
+            "first (the schools' registration pages), and tell the home it is cancelled.",
+            "%(count)s pupils are registered for the gathering. Take them off the list first "
+            "(the schools' registration pages), and tell the homes it is cancelled.",
+            registered,
+        ) % {"count": registered}
+    if _gathering_lines(gathering).filter(actual__isnull=False).exists():
+        return _(
+            "Expenses of the gathering have been paid. Keep the gathering, or move the paid "
+            "budget lines to another activity first."
+        )
+    return None
+
+
+def gathering_delete_consequences(gathering: Gathering) -> list[str]:
+    consequences = [_("It leaves the annual plan and the calendars.")]
+    sessions = gathering.sessions.count()
+    if sessions:
+        consequences.append(
+            ngettext(
+                "Its %(count)s session is deleted with it.",
+                "Its %(count)s sessions are deleted with it.",
+                sessions,
+            )
+            % {"count": sessions}
+        )
+    lines = _gathering_lines(gathering).aggregate(total=Sum("planned"))
+    count = _gathering_lines(gathering).count()
+    if count:
+        consequences.append(
+            ngettext(
+                "Its %(count)s planned budget line (%(amount)s kr) is deleted with it.",
+                "Its %(count)s planned budget lines (%(amount)s kr) are deleted with it.",
+                count,
+            )
+            % {"count": count, "amount": _kr(lines["total"])}
+        )
+    notes = gathering.evaluation_notes.count()
+    if notes:
+        consequences.append(
+            ngettext(
+                "Its %(count)s evaluation note is deleted with it.",
+                "Its %(count)s evaluation notes are deleted with it.",
+                notes,
+            )
+            % {"count": notes}
+        )
+    if gathering.opened_at:
+        consequences.append(
+            _("Invitations were sent when it opened: tell the schools that it is cancelled.")
+        )
+    return consequences
+
+
+@transaction.atomic
+def gathering_delete(*, actor: Any, gathering: Gathering, today: dt.date) -> None:
+    """Delete a gathering that has not taken place and has nobody registered, with its
+    sessions, its planned (unpaid) budget lines, its evaluation notes and its plan entry."""
+    locked = Gathering.objects.select_for_update().get(pk=gathering.pk)
+    _refuse(gathering_delete_refusal(locked, today=today))
+    _record_delete(
+        actor,
+        locked.programme,
+        "gathering",
+        f"Gathering «{locked.title}» of {locked.date:%d.%m.%Y} deleted",
+    )
+    # Lines of the plan entry are protected from a cascade (a session's fee line is one too),
+    # so the gathering's lines, all unpaid (see the refusal), are deleted first.
+    _gathering_lines(locked).delete()
+    _delete(locked)
+
+
+def network_meeting_delete_refusal(meeting: NetworkMeeting) -> str | None:
+    lines = BudgetLine.objects.filter(activity__network_meeting=meeting).count()
+    if lines:
+        return ngettext(
+            "%(count)s budget line belongs to this meeting. Move it to another activity or "
+            "delete it first.",
+            "%(count)s budget lines belong to this meeting. Move them to another activity or "
+            "delete them first.",
+            lines,
+        ) % {"count": lines}
+    return None
+
+
+def network_meeting_delete_consequences(meeting: NetworkMeeting) -> list[str]:
+    consequences = [_("It leaves the annual plan and the calendars.")]
+    if meeting.minutes.strip():
+        consequences.append(_("Its minutes are deleted with it."))
+    if meeting.agenda.strip():
+        consequences.append(_("Its agenda is deleted with it."))
+    return consequences
+
+
+@transaction.atomic
+def network_meeting_delete(*, actor: Any, meeting: NetworkMeeting) -> None:
+    _refuse(network_meeting_delete_refusal(meeting))
+    _record_delete(
+        actor, meeting.programme, "network_meeting", f"Network meeting of {meeting.date} deleted"
+    )
+    _delete(meeting)
+
+
+def budget_line_delete_refusal(line: BudgetLine) -> str | None:
+    if line.session_id:
+        return _(
+            "This line is the fee of a session. Remove the instructor from the session, or "
+            "delete the session, instead."
+        )
+    return None
+
+
+def budget_line_delete_consequences(line: BudgetLine) -> list[str]:
+    if line.actual is None:
+        return [_("%(amount)s kr planned leaves the budget.") % {"amount": _kr(line.planned)}]
+    return [
+        _("It has been paid: %(amount)s kr leaves what is spent of the grant.")
+        % {"amount": _kr(line.actual)}
+    ]
+
+
+@transaction.atomic
+def budget_line_delete(*, actor: Any, line: BudgetLine) -> None:
+    _refuse(budget_line_delete_refusal(line))
+    _record_delete(
+        actor,
+        line.programme,
+        "budget_line",
+        f"Budget line «{line.description}» deleted (planned {line.planned}, "
+        f"actual {line.actual if line.actual is not None else '-'})",
+    )
+    _delete(line)
+
+
+def plan_item_delete_refusal(item: AnnualPlanItem) -> str | None:
+    if item.gathering_id:
+        return _("This activity is a gathering: delete the gathering instead.")
+    if item.network_meeting_id:
+        return _("This activity is a network meeting: delete the meeting instead.")
+    lines = item.budget_lines.count()
+    if lines:
+        return ngettext(
+            "%(count)s budget line belongs to this activity. Move it to another activity or "
+            "delete it first.",
+            "%(count)s budget lines belong to this activity. Move them to another activity or "
+            "delete them first.",
+            lines,
+        ) % {"count": lines}
+    return None
+
+
+@transaction.atomic
+def plan_item_delete(*, actor: Any, item: AnnualPlanItem) -> None:
+    _refuse(plan_item_delete_refusal(item))
+    _record_delete(actor, item.programme, "plan_item", f"Activity «{item.title}» deleted")
+    _delete(item)
+
+
+@transaction.atomic
+def mentor_pair_delete(*, actor: Any, pair: MentorPair) -> None:
+    _record_delete(actor, pair.mentee, "mentor_pair", f"Mentor pair {pair} ended and deleted")
+    _delete(pair)
+
+
+@transaction.atomic
+def progress_note_update(*, actor: Any, note: ProgressNote, values: dict[str, Any]) -> ProgressNote:
+    if not (values.get("goals", "").strip() or values.get("feedback", "").strip()):
+        raise RegionalError(_("Write a goal or some feedback."))
+    _set(note, values)
+    note.save()
+    audit.record(
+        actor=actor,
+        action="regional.progress_note_change",
+        subject=note.pupil,
+        summary=f"Progress note of {note.written_on} changed",
+    )
+    return note
+
+
+@transaction.atomic
+def progress_note_delete(*, actor: Any, note: ProgressNote) -> None:
+    _record_delete(
+        actor, note.pupil, "progress_note", f"Progress note of {note.written_on} deleted"
+    )
+    _delete(note)
+
+
+@transaction.atomic
+def evaluation_note_update(
+    *, note: EvaluationNote, text: str, gathering: Gathering | None
+) -> EvaluationNote:
+    if gathering is not None and gathering.programme_id != note.programme_id:
+        raise RegionalError(_("Choose one of the programme's gatherings."))
+    note.text = text.strip()
+    note.gathering = gathering
+    note.save(update_fields=["text", "gathering"])
+    return note
+
+
+@transaction.atomic
+def evaluation_note_delete(*, actor: Any, note: EvaluationNote) -> None:
+    _record_delete(actor, note.programme, "evaluation_note", f"Evaluation note deleted: {note}")
+    _delete(note)
+
+
+def _forget_file(name: str) -> None:
+    """Remove a stored file once the change that dropped it is committed."""
+    if not name:
+        return
+    storage = Material._meta.get_field("file").storage
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def material_update(*, material: Material, values: dict[str, Any]) -> Material:
+    """Change a shared material; a replaced or removed file is deleted from storage."""
+    old_file = material.file.name if material.file else ""
+    _set(material, {**values, "file": values.get("file") or ""})
+    if bool(material.file) == bool(material.url):
+        raise RegionalError(_("Add either a file or a link."))
+    material.save()
+    if old_file and material.file.name != old_file:
+        _forget_file(old_file)
+    return material
+
+
+@transaction.atomic
+def material_delete(*, actor: Any, material: Material) -> None:
+    name = material.file.name if material.file else ""
+    _record_delete(actor, material.programme, "material", f"Material «{material.title}» deleted")
+    _delete(material)
+    _forget_file(name)
+
+
+@transaction.atomic
+def programme_calendar_renew(*, actor: Any, programme: Programme) -> Programme:
+    """A new secret calendar address; the old one stops working at once."""
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    locked.calendar_token = uuid.uuid4()
+    locked.save(update_fields=["calendar_token"])
+    audit.record(
+        actor=actor,
+        action="regional.calendar_renew",
+        subject=locked,
+        summary="New calendar subscription address issued; the old one no longer works",
+    )
+    return locked
 
 
 # --- Notifications -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from enrollment.models import School
 from kulturskole.access import ProgrammeAccess, get_in_scope, programme_access, programmes_for
@@ -164,6 +164,10 @@ class ProgrammeFormView(ProgrammeMixin, FormView):
             messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.success_url(result))
 
+    def delete_url(self) -> str | None:
+        """Where the thing being changed is deleted (a confirmation page), if it may be."""
+        return None
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
@@ -171,12 +175,70 @@ class ProgrammeFormView(ProgrammeMixin, FormView):
             intro=self.intro,
             submit_label=self.submit_label or _("Save"),
             cancel_url=self.cancel_url(),
+            delete_url=self.delete_url(),
             multipart=self.multipart,
         )
         return context
 
     def get_title(self) -> str:
         return self.title
+
+
+class ProgrammeConfirmView(ProgrammeMixin, TemplateView):
+    """GET: a confirmation page; POST: do it. Nothing changes on GET.
+
+    `refusal()` says why it cannot be done (the page then offers no button) and
+    `consequences()` what else it changes; the service checks the refusal again on POST, so a
+    change made meanwhile by someone else is refused with a message, not a 500."""
+
+    need = EDIT
+    template_name = "regional/confirm.html"
+    http_method_names = ["get", "post", "head", "options"]
+    title = ""
+    submit_label = ""
+    danger = True
+
+    def question(self) -> str:
+        raise NotImplementedError
+
+    def refusal(self) -> str | None:
+        return None
+
+    def consequences(self) -> list[str]:
+        return []
+
+    def perform(self) -> str:
+        """Do it through the service; return the success message."""
+        raise NotImplementedError
+
+    def success_url(self) -> str:
+        return self.cancel_url()
+
+    def cancel_url(self) -> str:
+        return self.url("programme")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        refusal = self.refusal()
+        context.update(
+            title=self.title,
+            question=self.question(),
+            refusal=refusal,
+            consequences=[] if refusal else self.consequences(),
+            submit_label=self.submit_label or _("Delete"),
+            danger=self.danger,
+            cancel_url=self.cancel_url(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            message = self.perform()
+        except (RegionalError, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            return HttpResponseRedirect(self.cancel_url())
+        messages.success(request, message)
+        return HttpResponseRedirect(self.success_url())
 
 
 def values_of(form: Any, *names: str) -> dict[str, Any]:

@@ -11,11 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from kulturskole.access import get_in_scope
+from kulturskole.dates import day_month_year
 from kulturskole.messaging import absolute_url
 from kulturskole.pdf import render_pdf
 from regional import ics, rules, selectors, services
@@ -43,6 +46,7 @@ from regional.views.base import (
     EDIT,
     OVERVIEW,
     PARTNER_STAFF,
+    ProgrammeConfirmView,
     ProgrammeFormView,
     ProgrammeMixin,
     values_of,
@@ -194,6 +198,46 @@ class GatheringFormView(ProgrammeFormView):
     def cancel_url(self) -> str:
         return self.url("gathering", pk=self.object.pk) if self.object else self.url("gatherings")
 
+    def delete_url(self) -> str | None:
+        return self.url("gathering_delete", pk=self.object.pk) if self.object else None
+
+
+class GatheringDeleteView(ProgrammeConfirmView):
+    """Only a gathering that has not taken place and has nobody registered; its sessions,
+    planned budget lines, evaluation notes and plan entry go with it."""
+
+    section = "gatherings"
+
+    @cached_property
+    def parent(self) -> Gathering:
+        return self.gathering(self.kwargs["pk"])
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete gathering")
+
+    def question(self) -> str:
+        return _("Delete the gathering «%(title)s» of %(day)s?") % {
+            "title": self.parent.title,
+            "day": day_month_year(self.parent.date),
+        }
+
+    def refusal(self) -> str | None:
+        return services.gathering_delete_refusal(self.parent, today=self.today)
+
+    def consequences(self) -> list[str]:
+        return services.gathering_delete_consequences(self.parent)
+
+    def perform(self) -> str:
+        services.gathering_delete(actor=self.request.user, gathering=self.parent, today=self.today)
+        return _("The gathering «%(title)s» is deleted.") % {"title": self.parent.title}
+
+    def success_url(self) -> str:
+        return self.url("gatherings")
+
+    def cancel_url(self) -> str:
+        return self.url("gathering", pk=self.parent.pk)
+
 
 class GatheringStatusView(ProgrammeMixin, View):
     """POST: move a gathering on (open for registration, held, evaluated)."""
@@ -267,35 +311,48 @@ class SessionFormView(ProgrammeFormView):
     def cancel_url(self) -> str:
         return self.url("gathering", pk=self.parent.pk)
 
+    def delete_url(self) -> str | None:
+        if self.object is None:
+            return None
+        return self.url("session_delete", pk=self.parent.pk, session=self.object.pk)
 
-class SessionDeleteView(ProgrammeMixin, TemplateView):
-    need = EDIT
-    template_name = "regional/confirm.html"
+
+class SessionDeleteView(ProgrammeConfirmView):
     section = "gatherings"
 
+    @cached_property
     def session(self) -> GatheringSession:
         gathering = self.gathering(self.kwargs["pk"])
-        return get_in_scope(gathering.sessions.all(), pk=self.kwargs["session"])
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        session = self.session()
-        context.update(
-            title=_("Delete session"),
-            question=_("Delete the session «%(title)s»?") % {"title": session.title},
-            submit_label=_("Delete"),
-            cancel_url=self.url("gathering", pk=self.kwargs["pk"]),
+        return get_in_scope(
+            gathering.sessions.select_related("gathering", "budget_line"),
+            pk=self.kwargs["session"],
         )
-        return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            services.session_delete(session=self.session())
-        except RegionalError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The session is deleted."))
-        return HttpResponseRedirect(self.url("gathering", pk=kwargs["pk"]))
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete session")
+
+    def question(self) -> str:
+        return _("Delete the session «%(title)s»?") % {"title": self.session.title}
+
+    def refusal(self) -> str | None:
+        return services.session_delete_refusal(self.session)
+
+    def consequences(self) -> list[str]:
+        line = getattr(self.session, "budget_line", None)
+        if line is None:
+            return []
+        return [
+            _("The instructor's planned fee (%(amount)s kr) leaves the gathering's budget.")
+            % {"amount": number_format(line.planned, 2, force_grouping=True)}
+        ]
+
+    def perform(self) -> str:
+        services.session_delete(actor=self.request.user, session=self.session)
+        return _("The session is deleted.")
+
+    def cancel_url(self) -> str:
+        return self.url("gathering", pk=self.kwargs["pk"])
 
 
 class InstructorListView(ProgrammeMixin, TemplateView):
@@ -336,6 +393,36 @@ class InstructorFormView(ProgrammeFormView):
 
     def success_url(self, result: Any) -> str:
         return self.url("instructors")
+
+    def cancel_url(self) -> str:
+        return self.url("instructors")
+
+    def delete_url(self) -> str | None:
+        return self.url("instructor_delete", pk=self.object.pk) if self.object else None
+
+
+class InstructorDeleteView(ProgrammeConfirmView):
+    section = "gatherings"
+
+    @cached_property
+    def instructor(self) -> Instructor:
+        return get_in_scope(self.programme.instructors.all(), pk=self.kwargs["pk"])
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete instructor")
+
+    def question(self) -> str:
+        return _("Delete %(name)s from the programme's instructors?") % {
+            "name": self.instructor.name
+        }
+
+    def refusal(self) -> str | None:
+        return services.instructor_delete_refusal(self.instructor)
+
+    def perform(self) -> str:
+        services.instructor_delete(actor=self.request.user, instructor=self.instructor)
+        return _("%(name)s is deleted.") % {"name": self.instructor.name}
 
     def cancel_url(self) -> str:
         return self.url("instructors")
@@ -389,6 +476,13 @@ class RegisterView(ProgrammeFormView):
                 self.parent.date,
                 self.today,
             ),
+            can_cancel=rules.registration_cancel_allowed(
+                self.parent.status,
+                self.parent.registration_deadline,
+                self.parent.date,
+                self.today,
+                by_project_leader=self.access.edits,
+            ),
         )
         return context
 
@@ -426,7 +520,12 @@ class RegistrationCancelView(ProgrammeMixin, View):
         registration = get_in_scope(rows, pk=kwargs["registration"])
         school = registration.pupil.school
         try:
-            services.registration_cancel(registration=registration, today=self.today)
+            services.registration_cancel(
+                registration=registration,
+                today=self.today,
+                actor=request.user,
+                by_project_leader=self.access.edits,
+            )
         except RegionalError as error:
             messages.error(request, str(error))
         else:

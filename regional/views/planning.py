@@ -15,11 +15,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from kulturskole.access import get_in_scope
+from kulturskole.dates import day_month_year
 from kulturskole.pdf import render_pdf
 from regional import charts, exports, rules, selectors, services
 from regional.forms import (
@@ -41,6 +43,7 @@ from regional.views.base import (
     CONTRIBUTE,
     EDIT,
     OVERVIEW,
+    ProgrammeConfirmView,
     ProgrammeFormView,
     ProgrammeMixin,
     values_of,
@@ -180,6 +183,43 @@ class BudgetLineFormView(ProgrammeFormView):
     def cancel_url(self) -> str:
         return self.url("budget")
 
+    def delete_url(self) -> str | None:
+        if self.object is None or self.object.session_id:
+            return None
+        return self.url("budget_line_delete", pk=self.object.pk)
+
+
+class BudgetLineDeleteView(ProgrammeConfirmView):
+    section = "budget"
+
+    @cached_property
+    def line(self) -> BudgetLine:
+        return get_in_scope(
+            self.programme.budget_lines.select_related("programme"), pk=self.kwargs["pk"]
+        )
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete budget line")
+
+    def question(self) -> str:
+        return _("Delete the budget line «%(description)s»?") % {
+            "description": self.line.description
+        }
+
+    def refusal(self) -> str | None:
+        return services.budget_line_delete_refusal(self.line)
+
+    def consequences(self) -> list[str]:
+        return services.budget_line_delete_consequences(self.line)
+
+    def perform(self) -> str:
+        services.budget_line_delete(actor=self.request.user, line=self.line)
+        return _("The budget line is deleted.")
+
+    def cancel_url(self) -> str:
+        return self.url("budget")
+
 
 # --- Annual plan ---------------------------------------------------------------------------
 
@@ -254,6 +294,38 @@ class PlanItemFormView(ProgrammeFormView):
 
     def success_url(self, result: Any) -> str:
         return self.url("plan")
+
+    def cancel_url(self) -> str:
+        return self.url("plan")
+
+    def delete_url(self) -> str | None:
+        if self.object is None or self.object.gathering_id or self.object.network_meeting_id:
+            return None
+        return self.url("plan_item_delete", pk=self.object.pk)
+
+
+class PlanItemDeleteView(ProgrammeConfirmView):
+    section = "plan"
+
+    @cached_property
+    def item(self) -> AnnualPlanItem:
+        return get_in_scope(
+            self.programme.plan_items.select_related("programme"), pk=self.kwargs["pk"]
+        )
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete activity")
+
+    def question(self) -> str:
+        return _("Delete «%(title)s» from the annual plan?") % {"title": self.item.title}
+
+    def refusal(self) -> str | None:
+        return services.plan_item_delete_refusal(self.item)
+
+    def perform(self) -> str:
+        services.plan_item_delete(actor=self.request.user, item=self.item)
+        return _("The activity is deleted.")
 
     def cancel_url(self) -> str:
         return self.url("plan")
@@ -354,6 +426,44 @@ class MeetingFormView(ProgrammeFormView):
     def cancel_url(self) -> str:
         return self.url("meeting", pk=self.object.pk) if self.object else self.url("meetings")
 
+    def delete_url(self) -> str | None:
+        return self.url("meeting_delete", pk=self.object.pk) if self.object else None
+
+
+class MeetingDeleteView(ProgrammeConfirmView):
+    section = "network"
+
+    @cached_property
+    def meeting(self) -> NetworkMeeting:
+        return get_in_scope(
+            self.programme.network_meetings.select_related("programme"), pk=self.kwargs["pk"]
+        )
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete network meeting")
+
+    def question(self) -> str:
+        return _("Delete the network meeting of %(day)s?") % {
+            "day": day_month_year(self.meeting.date)
+        }
+
+    def refusal(self) -> str | None:
+        return services.network_meeting_delete_refusal(self.meeting)
+
+    def consequences(self) -> list[str]:
+        return services.network_meeting_delete_consequences(self.meeting)
+
+    def perform(self) -> str:
+        services.network_meeting_delete(actor=self.request.user, meeting=self.meeting)
+        return _("The network meeting is deleted.")
+
+    def success_url(self) -> str:
+        return self.url("meetings")
+
+    def cancel_url(self) -> str:
+        return self.url("meeting", pk=self.meeting.pk)
+
 
 class MeetingsPlanView(ProgrammeMixin, View):
     """POST: add the default schedule of network meetings (four a year)."""
@@ -382,7 +492,30 @@ class MaterialListView(ProgrammeMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["materials"] = list(self.programme.materials.select_related("shared_by"))
         context["can_share"] = self.access.edits or bool(self.access.school_ids)
+        context["changeable"] = {
+            material.pk
+            for material in context["materials"]
+            if may_change_material(self.access, self.request.user, material)
+        }
         return context
+
+
+def may_change_material(access: Any, user: Any, material: Material) -> bool:
+    """The project leader, or the partner-school staff member who shared it."""
+    return access.edits or (bool(access.school_ids) and material.shared_by_id == user.pk)
+
+
+class MaterialMixin(ProgrammeMixin):
+    section = "network"
+
+    def allowed(self) -> bool:
+        self.material = get_in_scope(
+            self.programme.materials.select_related("programme"), pk=self.kwargs["pk"]
+        )
+        return may_change_material(self.access, self.request.user, self.material)
+
+    def cancel_url(self) -> str:
+        return self.url("materials")
 
 
 class MaterialCreateView(ProgrammeFormView):
@@ -408,6 +541,51 @@ class MaterialCreateView(ProgrammeFormView):
 
     def cancel_url(self) -> str:
         return self.url("materials")
+
+
+class MaterialEditView(MaterialMixin, ProgrammeFormView):
+    form_class = MaterialForm
+    multipart = True
+
+    def get_title(self) -> str:
+        return _("Change material")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.material
+        return kwargs
+
+    def save(self, form: MaterialForm) -> Material:
+        material = services.material_update(
+            material=Material.objects.get(pk=self.material.pk),
+            values=values_of(form, *MaterialForm.Meta.fields),
+        )
+        messages.success(self.request, _("The material is saved."))
+        return material
+
+    def success_url(self, result: Any) -> str:
+        return self.url("materials")
+
+    def delete_url(self) -> str | None:
+        return self.url("material_delete", pk=self.material.pk)
+
+
+class MaterialDeleteView(MaterialMixin, ProgrammeConfirmView):
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete material")
+
+    def question(self) -> str:
+        return _("Delete «%(title)s» from the shared materials?") % {"title": self.material.title}
+
+    def consequences(self) -> list[str]:
+        if self.material.file:
+            return [_("The file %(name)s is deleted too.") % {"name": self.material.file_name}]
+        return []
+
+    def perform(self) -> str:
+        services.material_delete(actor=self.request.user, material=self.material)
+        return _("The material is deleted.")
 
 
 class MaterialDownloadView(ProgrammeMixin, View):

@@ -8,22 +8,27 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from enrollment.models import Placement, School
 from kulturskole.access import RegionalMixin, Role, get_in_scope
+from kulturskole.dates import day_month_year
 from regional import rules, selectors, services
 from regional.forms import (
     CriterionForm,
     InDepthPupilForm,
     MentorPairForm,
     NominateForm,
+    ProgrammeEvaluationNoteForm,
     ProgrammeForm,
     ProgressNoteForm,
     PupilFilterForm,
 )
 from regional.models import (
+    EvaluationNote,
     InDepthCriterion,
     InDepthPupil,
     MentorPair,
@@ -33,6 +38,7 @@ from regional.models import (
 from regional.services import RegionalError
 from regional.views.base import (
     EDIT,
+    ProgrammeConfirmView,
     ProgrammeFormView,
     ProgrammeMixin,
     attach_error,
@@ -109,6 +115,11 @@ class ProgrammeView(ProgrammeMixin, TemplateView):
         if self.access.sees_all:
             lines = selectors.budget_lines(self.programme)
             context["budget"] = selectors.budget_summary(self.programme, lines)
+            context["notes"] = list(
+                self.programme.evaluation_notes.filter(gathering__isnull=True)
+                .select_related("author")
+                .order_by("-created_at", "-pk")
+            )
         return context
 
 
@@ -179,6 +190,9 @@ class CriterionFormView(ProgrammeFormView):
             criterion=self.criterion,
         )
 
+    def delete_url(self) -> str | None:
+        return self.url("criterion_delete", pk=self.criterion.pk) if self.criterion else None
+
     def success_url(self, result: Any) -> str:
         return self.url("criteria")
 
@@ -186,26 +200,31 @@ class CriterionFormView(ProgrammeFormView):
         return self.url("criteria")
 
 
-class CriterionDeleteView(ProgrammeMixin, TemplateView):
-    need = EDIT
-    template_name = "regional/confirm.html"
+class CriterionDeleteView(ProgrammeConfirmView):
     section = "pupils"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        criterion = get_in_scope(self.programme.criteria.all(), pk=self.kwargs["pk"])
-        context.update(
-            title=_("Delete criterion"),
-            question=_("Delete the criterion for %(what)s?") % {"what": criterion},
-            submit_label=_("Delete"),
-            cancel_url=self.url("criteria"),
+    @cached_property
+    def criterion(self) -> InDepthCriterion:
+        return get_in_scope(
+            self.programme.criteria.select_related("programme"), pk=self.kwargs["pk"]
         )
-        return context
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        get_in_scope(self.programme.criteria.all(), pk=kwargs["pk"]).delete()
-        messages.success(request, _("The criterion is deleted."))
-        return HttpResponseRedirect(self.url("criteria"))
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete criterion")
+
+    def question(self) -> str:
+        return _("Delete the criterion for %(what)s?") % {"what": self.criterion}
+
+    def consequences(self) -> list[str]:
+        return [_("Pupils nominated later are no longer checked against it.")]
+
+    def perform(self) -> str:
+        services.criterion_delete(actor=self.request.user, criterion=self.criterion)
+        return _("The criterion is deleted.")
+
+    def cancel_url(self) -> str:
+        return self.url("criteria")
 
 
 # --- In-depth pupils -----------------------------------------------------------------------
@@ -257,7 +276,17 @@ class PupilView(ProgrammeMixin, TemplateView):
             can_edit=self.access.edits or pupil.school_id in self.access.admin_school_ids,
             can_note=self.access.edits or pupil.school_id in self.access.school_ids,
         )
+        context["changeable_notes"] = {
+            note.pk for note in context["notes"] if may_change_note(self, note, pupil)
+        }
         return context
+
+
+def may_change_note(view: ProgrammeMixin, note: ProgressNote, pupil: InDepthPupil) -> bool:
+    """The project leader, or the note's author while working at the pupil's school."""
+    return view.access.edits or (
+        note.author_id == view.request.user.pk and pupil.school_id in view.access.school_ids
+    )
 
 
 def services_unmet(programme: Programme, pupil: InDepthPupil, today: Any) -> list[str]:
@@ -340,6 +369,69 @@ class ProgressNoteView(ProgrammeFormView):
 
     def cancel_url(self) -> str:
         return self.url("pupil", pk=self.object.pk)
+
+
+class ProgressNoteMixin(ProgrammeMixin):
+    """A progress note on a pupil the user sees; changed by its author or the project leader.
+    The steering group reads (403); staff of another school do not see the pupil (404)."""
+
+    section = "pupils"
+
+    def allowed(self) -> bool:
+        self.pupil = get_in_scope(self.visible_pupils(), pk=self.kwargs["pk"])
+        self.note = get_in_scope(
+            self.pupil.progress_notes.select_related("pupil"), pk=self.kwargs["note"]
+        )
+        return may_change_note(self, self.note, self.pupil)
+
+    def cancel_url(self) -> str:
+        return self.url("pupil", pk=self.pupil.pk)
+
+
+class ProgressNoteEditView(ProgressNoteMixin, ProgrammeFormView):
+    form_class = ProgressNoteForm
+
+    def get_title(self) -> str:
+        return _("Change progress note for %(pupil)s") % {"pupil": self.pupil.full_name}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.note
+        return kwargs
+
+    def save(self, form: ProgressNoteForm) -> ProgressNote:
+        note = services.progress_note_update(
+            actor=self.request.user,
+            note=ProgressNote.objects.select_related("pupil").get(pk=self.note.pk),
+            values=values_of(form, "written_on", "goals", "feedback"),
+        )
+        messages.success(self.request, _("The progress note is saved."))
+        return note
+
+    def success_url(self, result: Any) -> str:
+        return self.cancel_url()
+
+    def delete_url(self) -> str | None:
+        return self.url("progress_note_delete", pk=self.pupil.pk, note=self.note.pk)
+
+
+class ProgressNoteDeleteView(ProgressNoteMixin, ProgrammeConfirmView):
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete progress note")
+
+    def question(self) -> str:
+        return _("Delete the progress note of %(day)s on %(pupil)s?") % {
+            "day": day_month_year(self.note.written_on),
+            "pupil": self.pupil.full_name,
+        }
+
+    def consequences(self) -> list[str]:
+        return [_("Its goals and feedback cannot be brought back.")]
+
+    def perform(self) -> str:
+        services.progress_note_delete(actor=self.request.user, note=self.note)
+        return _("The progress note is deleted.")
 
 
 # --- A partner school's page ----------------------------------------------------------------
@@ -508,3 +600,200 @@ class MentorCreateView(ProgrammeFormView):
 
     def cancel_url(self) -> str:
         return self.url("mentors")
+
+
+class MentorPairMixin(ProgrammeMixin):
+    need = EDIT
+    section = "pupils"
+
+    @cached_property
+    def pair(self) -> MentorPair:
+        return get_in_scope(
+            self.programme.mentor_pairs.select_related("mentor", "mentee", "programme"),
+            pk=self.kwargs["pk"],
+        )
+
+    def cancel_url(self) -> str:
+        return self.url("mentors")
+
+
+class MentorEditView(MentorPairMixin, MentorCreateView):
+    def get_title(self) -> str:
+        return _("Change mentor pair")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.pair
+        return kwargs
+
+    def get_initial(self) -> dict[str, Any]:
+        return {}
+
+    def save(self, form: MentorPairForm) -> MentorPair:
+        data = form.cleaned_data
+        pair = services.mentor_pair_update(
+            pair=MentorPair.objects.select_related("programme").get(pk=self.pair.pk),
+            mentor=data["mentor"],
+            mentee=data["mentee"],
+            values=values_of(form, "starts_on", "ends_on", "note"),
+        )
+        messages.success(self.request, _("The mentor pair is saved."))
+        return pair
+
+    def delete_url(self) -> str | None:
+        return self.url("mentor_delete", pk=self.pair.pk)
+
+
+class MentorDeleteView(MentorPairMixin, ProgrammeConfirmView):
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete mentor pair")
+
+    def question(self) -> str:
+        return _("Delete the pair %(mentor)s → %(mentee)s?") % {
+            "mentor": self.pair.mentor.full_name,
+            "mentee": self.pair.mentee.full_name,
+        }
+
+    def consequences(self) -> list[str]:
+        return [
+            _(
+                "If the mentoring has only ended, you may instead keep the pair and give the "
+                "day it ended."
+            )
+        ]
+
+    def perform(self) -> str:
+        services.mentor_pair_delete(actor=self.request.user, pair=self.pair)
+        return _("The mentor pair is deleted.")
+
+
+# --- Programme-wide evaluation and the calendar address -------------------------------------
+
+
+class ProgrammeEvaluationView(ProgrammeFormView):
+    """An evaluation note on the programme as a whole (or on one of its gatherings)."""
+
+    need = EDIT
+    form_class = ProgrammeEvaluationNoteForm
+    section = "programme"
+
+    def get_title(self) -> str:
+        return _("Evaluation note")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["gatherings"] = self.programme.gatherings.order_by("-date")
+        return kwargs
+
+    def save(self, form: ProgrammeEvaluationNoteForm) -> EvaluationNote:
+        note = services.evaluation_note_add(
+            actor=self.request.user,
+            programme=self.programme,
+            gathering=form.cleaned_data["gathering"],
+            text=form.cleaned_data["text"],
+        )
+        messages.success(self.request, _("The evaluation note is saved."))
+        return note
+
+    def success_url(self, result: Any) -> str:
+        return self.url("programme") + "#evaluation-heading"
+
+
+class EvaluationNoteMixin(ProgrammeMixin):
+    need = EDIT
+    section = "programme"
+
+    @cached_property
+    def note(self) -> EvaluationNote:
+        return get_in_scope(
+            self.programme.evaluation_notes.select_related("gathering", "programme"),
+            pk=self.kwargs["pk"],
+        )
+
+    def cancel_url(self) -> str:
+        if self.note.gathering_id:
+            return self.url("gathering", pk=self.note.gathering_id)
+        return self.url("programme") + "#evaluation-heading"
+
+
+class EvaluationNoteEditView(EvaluationNoteMixin, ProgrammeEvaluationView):
+    def get_title(self) -> str:
+        return _("Change evaluation note")
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"text": self.note.text, "gathering": self.note.gathering_id}
+
+    def save(self, form: ProgrammeEvaluationNoteForm) -> EvaluationNote:
+        note = services.evaluation_note_update(
+            note=EvaluationNote.objects.get(pk=self.note.pk),
+            text=form.cleaned_data["text"],
+            gathering=form.cleaned_data["gathering"],
+        )
+        messages.success(self.request, _("The evaluation note is saved."))
+        return note
+
+    def success_url(self, result: EvaluationNote) -> str:
+        if result.gathering_id:
+            return self.url("gathering", pk=result.gathering_id)
+        return self.url("programme") + "#evaluation-heading"
+
+    def delete_url(self) -> str | None:
+        return self.url("evaluation_note_delete", pk=self.note.pk)
+
+
+class EvaluationNoteDeleteView(EvaluationNoteMixin, ProgrammeConfirmView):
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Delete evaluation note")
+
+    def question(self) -> str:
+        return _("Delete this evaluation note? «%(text)s»") % {
+            "text": Truncator(self.note.text).words(20)
+        }
+
+    def consequences(self) -> list[str]:
+        return [_("It leaves the programme report.")]
+
+    def perform(self) -> str:
+        services.evaluation_note_delete(actor=self.request.user, note=self.note)
+        return _("The evaluation note is deleted.")
+
+
+class CalendarAddressView(ProgrammeConfirmView):
+    """Issue a new secret address for calendar subscriptions; the old one stops working."""
+
+    section = "programme"
+    danger = False
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("New calendar address")
+
+    @property
+    def submit_label(self) -> str:  # type: ignore[override]
+        return _("Issue a new address")
+
+    def question(self) -> str:
+        return _(
+            "Issue a new address for subscribing to the programme's calendar? Do this if the "
+            "address has come into the wrong hands."
+        )
+
+    def consequences(self) -> list[str]:
+        return [
+            _(
+                "The current address stops working at once; calendars subscribed to it stop "
+                "updating."
+            ),
+            _("Give the new address to those who should subscribe again."),
+        ]
+
+    def perform(self) -> str:
+        services.programme_calendar_renew(actor=self.request.user, programme=self.programme)
+        return _(
+            "A new calendar address is issued; the old one no longer works. It is shown below."
+        )
+
+    def cancel_url(self) -> str:
+        return self.url("programme") + "#calendar-address"

@@ -57,7 +57,13 @@ def schedule(school: Any) -> Any:
 
 def family(school: Any, term: Any, name: str, *children: str) -> Any:
     household = factories.HouseholdFactory(school=school, name=name)
-    guardian = factories.GuardianFactory(household=household, user__email=f"{name.lower()}@ex.org")
+    # A fixed name: a random one could be another family's name and spoil the searches.
+    guardian = factories.GuardianFactory(
+        household=household,
+        user__email=f"{name.lower()}@ex.org",
+        user__first_name="Kari",
+        user__last_name=name,
+    )
     household.payer = guardian
     household.save()
     for child in children:

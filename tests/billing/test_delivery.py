@@ -45,7 +45,8 @@ def test_each_invoice_is_sent_with_its_pdf_in_the_payers_language(invoices):
     assert message.to == [invoice.payer_email]
     assert str(invoice.number) in message.subject
     name, content, mimetype = message.attachments[0]
-    assert name == f"invoice-{invoice.number}.pdf" and mimetype == "application/pdf"
+    # Named in the payer's language too.
+    assert name == f"faktura-{invoice.number}.pdf" and mimetype == "application/pdf"
     assert content.startswith(b"%PDF")
     assert invoice.kid in message.body
     # The payer's language is Bokmål unless the account says otherwise.

@@ -18,14 +18,17 @@ from regional.models import (
     ActivitySuggestion,
     AnnualPlanItem,
     BudgetLine,
+    EvaluationNote,
     Gathering,
     GatheringSession,
     InDepthCriterion,
     InDepthPupil,
     Instructor,
     Material,
+    MentorPair,
     NetworkMeeting,
     Programme,
+    ProgressNote,
     Registration,
 )
 from tests.pages import PUBLIC, REGIONAL, Page
@@ -37,6 +40,9 @@ VIEWERS = (*REGIONAL, *PARTNER_STAFF)
 REGISTRARS = (*EDITORS, "office", "principal")
 CONTRIBUTORS = (*EDITORS, *PARTNER_STAFF)
 GUARDIAN = ("guardian",)
+# Partner-school staff change only what they wrote or shared themselves.
+MATERIAL_SHARER = (*EDITORS, "office")
+NOTE_AUTHOR = (*EDITORS, "teacher")
 
 
 def _programme(region: Any, school: Any, slug: str, leader: Any = None) -> Programme:
@@ -133,7 +139,9 @@ def world(objects: dict[str, Any], users: dict[str, Any]) -> dict[str, Any]:
     plan_item = AnnualPlanItem.objects.create(
         programme=programme, kind=AnnualPlanItem.Kind.WORKSHOP, title="Workshop", starts_on=today
     )
-    material = Material(programme=programme, title="Noter", shared_at=now)
+    material = Material(
+        programme=programme, title="Noter", shared_at=now, shared_by=users["office"]
+    )
     material.file.save("noter.txt", ContentFile(b"noter"), save=False)
     material.save()
     return {
@@ -161,6 +169,22 @@ def world(objects: dict[str, Any], users: dict[str, Any]) -> dict[str, Any]:
         "material": material,
         "suggestion": ActivitySuggestion.objects.create(
             programme=programme, title="Beatmaking", created_at=now
+        ),
+        "progress_note": ProgressNote.objects.create(
+            pupil=child,
+            written_on=today,
+            goals="Spille Vivaldi",
+            author=users["teacher"],
+            created_at=now,
+        ),
+        "mentor_pair": MentorPair.objects.create(
+            programme=programme, mentor=entered, mentee=child, starts_on=today
+        ),
+        "evaluation_note": EvaluationNote.objects.create(
+            programme=programme,
+            text="Året har vist at faggruppene trenger mer tid.",
+            author=users["project_leader"],
+            created_at=now,
         ),
     }
 
@@ -190,15 +214,20 @@ PAGES: dict[str, Page] = {
     "regional:pupil": Page(prog(pk="in_depth"), VIEWERS),
     "regional:pupil_edit": Page(prog(pk="in_depth"), REGISTRARS),
     "regional:progress_note": Page(prog(pk="in_depth"), CONTRIBUTORS),
+    "regional:progress_note_edit": Page(prog(pk="in_depth", note="progress_note"), NOTE_AUTHOR),
+    "regional:progress_note_delete": Page(prog(pk="in_depth", note="progress_note"), NOTE_AUTHOR),
     "regional:school": Page(prog_school(), VIEWERS),
     "regional:nominate": Page(prog_school(), REGISTRARS),
     "regional:pupil_enter": Page(prog_school(), REGISTRARS),
     "regional:mentors": Page(prog(), VIEWERS),
     "regional:mentor_create": Page(prog(), EDITORS),
+    "regional:mentor_edit": Page(prog(pk="mentor_pair"), EDITORS),
+    "regional:mentor_delete": Page(prog(pk="mentor_pair"), EDITORS),
     "regional:gatherings": Page(prog(), VIEWERS),
     "regional:gathering_create": Page(prog(), EDITORS),
     "regional:gathering": Page(prog(pk="open_gathering"), VIEWERS),
     "regional:gathering_edit": Page(prog(pk="open_gathering"), EDITORS),
+    "regional:gathering_delete": Page(prog(pk="open_gathering"), EDITORS),
     "regional:session_create": Page(prog(pk="open_gathering"), EDITORS),
     "regional:session_edit": Page(prog(pk="open_gathering", session="session"), EDITORS),
     "regional:session_delete": Page(prog(pk="open_gathering", session="session"), EDITORS),
@@ -215,23 +244,33 @@ PAGES: dict[str, Page] = {
     "regional:instructors": Page(prog(), OVERVIEW),
     "regional:instructor_create": Page(prog(), EDITORS),
     "regional:instructor_edit": Page(prog(pk="instructor"), EDITORS),
+    "regional:instructor_delete": Page(prog(pk="instructor"), EDITORS),
     "regional:budget": Page(prog(), OVERVIEW),
     "regional:budget_line_create": Page(prog(), EDITORS),
     "regional:budget_line_edit": Page(prog(pk="budget_line"), EDITORS),
+    "regional:budget_line_delete": Page(prog(pk="budget_line"), EDITORS),
     "regional:budget_chart": Page(lambda o: {**prog()(o), "fmt": "svg"}, OVERVIEW),
     "regional:budget_csv": Page(prog(), OVERVIEW),
     "regional:budget_xlsx": Page(prog(), OVERVIEW),
     "regional:plan": Page(prog(), VIEWERS),
     "regional:plan_item_create": Page(prog(), EDITORS),
     "regional:plan_item_edit": Page(prog(pk="plan_item"), EDITORS),
+    "regional:plan_item_delete": Page(prog(pk="plan_item"), EDITORS),
     "regional:suggestions": Page(prog(), VIEWERS),
     "regional:meetings": Page(prog(), VIEWERS),
     "regional:meeting": Page(prog(pk="meeting"), VIEWERS),
     "regional:meeting_create": Page(prog(), EDITORS),
     "regional:meeting_edit": Page(prog(pk="meeting"), EDITORS),
+    "regional:meeting_delete": Page(prog(pk="meeting"), EDITORS),
     "regional:materials": Page(prog(), VIEWERS),
     "regional:material_create": Page(prog(), CONTRIBUTORS),
+    "regional:material_edit": Page(prog(pk="material"), MATERIAL_SHARER),
+    "regional:material_delete": Page(prog(pk="material"), MATERIAL_SHARER),
     "regional:material_download": Page(prog(pk="material"), VIEWERS),
+    "regional:programme_evaluation": Page(prog(), EDITORS),
+    "regional:evaluation_note_edit": Page(prog(pk="evaluation_note"), EDITORS),
+    "regional:evaluation_note_delete": Page(prog(pk="evaluation_note"), EDITORS),
+    "regional:calendar_address": Page(prog(), EDITORS),
     "regional:report": Page(prog(), OVERVIEW),
     "regional:report_pdf": Page(prog(), OVERVIEW),
     "regional:family": Page(lambda o: {}, GUARDIAN),
@@ -267,6 +306,18 @@ PROBES: list[tuple[str, str, Any]] = [
         lambda o: {"region": o["other_region"].slug, "programme": o["other_programme"].slug},
     ),
     ("office", "regional:pupil", prog(pk="other_in_depth")),
+    ("office_elsewhere", "regional:material_edit", prog(pk="material")),
+    ("office_elsewhere", "regional:progress_note_edit", prog(pk="in_depth", note="progress_note")),
+    (
+        "project_leader",
+        "regional:gathering_delete",
+        lambda o: {
+            "region": o["other_region"].slug,
+            "programme": o["other_programme"].slug,
+            "pk": o["other_gathering"].pk,
+        },
+    ),
+    ("project_leader", "regional:gathering_delete", prog(pk="other_gathering")),
     ("steering_group", "regional:gathering", prog(pk="other_gathering")),
     ("teacher", "regional:school", prog_school("elsewhere")),
     ("office", "regional:register", prog_school("elsewhere", pk="open_gathering")),

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import authenticate
 
 from enrollment import demo as enrollment_demo
+from kulturskole.access import Role, in_depth_pupils_for_guardian, roles_for
 from regional import demo, selectors
 from regional.models import Gathering, Programme
 
@@ -59,3 +61,20 @@ def test_the_demo_has_the_seed_gathering_and_running_it_twice_changes_nothing():
     )
     assert seed_budget.summary.spent == Decimal("15865.50")
     assert programme.network_meetings.count() >= 4
+
+
+def test_the_demo_guardian_at_gjovik_has_an_in_depth_child_registered_for_the_coming_gathering():
+    enrollment_demo.seed_demo(today=TODAY)
+    list(demo.seed_demo(today=TODAY))
+    list(demo.seed_demo(today=TODAY))
+    login = enrollment_demo.GJOVIK_GUARDIAN
+    assert login in enrollment_demo.DEMO_LOGINS
+    assert login.email in enrollment_demo.logins_table()
+    user = authenticate(email=login.email, password=enrollment_demo.DEMO_PASSWORD)
+    assert user is not None
+    assert roles_for(user).has(Role.GUARDIAN)
+    assert user.guardianships.get().household.school.slug == "gjovik"
+    children = list(in_depth_pupils_for_guardian(user))
+    assert [child.first_name for child in children] == ["Ida"]
+    upcoming = Gathering.objects.get(status=Gathering.Status.OPEN)
+    assert children[0].registrations.filter(gathering=upcoming).exists()

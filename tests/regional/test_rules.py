@@ -336,3 +336,48 @@ def test_the_school_year_runs_from_august_to_july():
     assert rules.school_year_of(dt.date(2022, 8, 1)) == 2022
     months = rules.school_year_months(2022)
     assert (months[0], months[-1], len(months)) == ((2022, 8), (2023, 7), 12)
+
+
+# --- Network meetings in the report, taking pupils off the list -----------------------------------
+
+
+def test_a_network_meeting_counts_as_held_once_its_day_has_passed():
+    today = dt.date(2026, 3, 10)
+    counts = rules.network_meeting_counts(
+        [
+            (dt.date(2025, 9, 9), True),
+            (dt.date(2025, 12, 9), False),
+            (today, True),  # today: perhaps not yet
+            (dt.date(2026, 6, 9), True),  # minutes written ahead count for nothing yet
+        ],
+        today=today,
+    )
+    assert counts == rules.MeetingCounts(planned=4, held=2, with_minutes=1)
+
+
+def test_no_network_meetings_count_as_none_held():
+    counts = rules.network_meeting_counts([], today=dt.date(2026, 3, 10))
+    assert counts == rules.MeetingCounts(planned=0, held=0, with_minutes=0)
+
+
+@pytest.mark.parametrize(
+    ("status", "deadline", "today", "by_project_leader", "allowed"),
+    [
+        ("open", dt.date(2026, 2, 1), dt.date(2026, 1, 30), False, True),
+        ("open", dt.date(2026, 2, 1), dt.date(2026, 2, 2), False, False),
+        ("open", dt.date(2026, 2, 1), dt.date(2026, 2, 2), True, True),
+        ("planned", None, dt.date(2026, 2, 6), True, True),
+        ("planned", None, dt.date(2026, 2, 7), True, False),  # the day: record attendance
+        ("held", None, dt.date(2026, 2, 6), True, False),
+    ],
+)
+def test_the_project_leader_takes_a_pupil_off_the_list_until_the_day_before(
+    status, deadline, today, by_project_leader, allowed
+):
+    day = dt.date(2026, 2, 7)
+    assert (
+        rules.registration_cancel_allowed(
+            status, deadline, day, today, by_project_leader=by_project_leader
+        )
+        is allowed
+    )

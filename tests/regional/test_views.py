@@ -13,7 +13,16 @@ from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from regional.models import ActivitySuggestion, BudgetLine, Gathering, NetworkMeeting, Registration
+from regional.models import (
+    ActivitySuggestion,
+    BudgetLine,
+    EvaluationNote,
+    Gathering,
+    Material,
+    MentorPair,
+    NetworkMeeting,
+    Registration,
+)
 from tests import factories
 from tests.conftest import login
 from tests.regional.conftest import url
@@ -212,15 +221,51 @@ def test_unknown_ids_are_not_found(client, programme, leader):
 # --- Lists make a fixed number of queries -----------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["pupils", "gatherings", "budget", "plan", "programme", "report"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "pupils",
+        "gatherings",
+        "budget",
+        "plan",
+        "programme",
+        "report",
+        "materials",
+        "mentors",
+        "meetings",
+        "instructors",
+    ],
+)
 def test_list_pages_make_the_same_number_of_queries_for_n_and_2n_rows(
     client, programme, leader, school, partner, name
 ):
     def add_rows(count: int) -> None:
         for _ in range(count):
             pupil = factories.InDepthPupilFactory(programme=programme, school=partner)
+            older = factories.InDepthPupilFactory(
+                programme=programme, school=school, birth_date=dt.date(2007, 1, 1)
+            )
+            MentorPair.objects.create(
+                programme=programme, mentor=older, mentee=pupil, starts_on=dt.date(2026, 1, 1)
+            )
+            EvaluationNote.objects.create(
+                programme=programme, text="x", author=leader, created_at=dt.datetime.now(dt.UTC)
+            )
+            Material.objects.create(
+                programme=programme,
+                title="Lenke",
+                url="https://example.org",
+                shared_by=leader,
+                shared_at=dt.datetime.now(dt.UTC),
+            )
+            NetworkMeeting.objects.create(
+                programme=programme,
+                date=dt.date(2026, 1, 1) + dt.timedelta(days=NetworkMeeting.objects.count()),
+                minutes="Referat",
+            )
+            instructor = factories.InstructorFactory(programme=programme)
             gathering = factories.GatheringFactory(programme=programme, status="held")
-            factories.GatheringSessionFactory(gathering=gathering)
+            factories.GatheringSessionFactory(gathering=gathering, instructor=instructor)
             factories.RegistrationFactory(gathering=gathering, pupil=pupil, attendance="present")
             BudgetLine.objects.create(
                 programme=programme,
