@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 
 from enrollment.demo import (
     GJOVIK_GUARDIAN,
@@ -303,7 +304,9 @@ MATERIALS = (
 
 def seed_demo(*, today: dt.date) -> Iterator[str]:
     """Create or update the regional demo data; yields one line of summary for the console."""
-    with transaction.atomic():
+    # Texts the services write into the data (e.g. a planned network meeting's title) are in
+    # Bokmål, like the rest of the demo; management commands otherwise run in English.
+    with translation.override("nb"), transaction.atomic():
         programme = _seed(today)
     yield (
         f"Regional programme: {programme.name} with {programme.pupils.count()} in-depth pupils, "
