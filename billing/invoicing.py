@@ -14,7 +14,7 @@ queries (bench/bench_invoices.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -148,7 +148,8 @@ def collect(
     for extra in FeeExtra.objects.filter(schedule=schedule).prefetch_related("offers"):
         for offer in extra.offers.all():
             extras[offer.pk].append((extra.name, extra.amount))
-    renting = set(
+    # Instruments rented during the term, per place: the rental is charged per instrument.
+    renting = Counter(
         InstrumentRental.objects.filter(placement_id__in=ids, starts_on__lte=term.ends_on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=term.starts_on))
         .values_list("placement_id", flat=True)
@@ -186,7 +187,7 @@ def collect(
                 schedule=schedule,
                 course_price=course_prices.get(placement.offer_id, rules.ZERO),
                 extras=extras.get(placement.offer_id, ()),
-                renting=placement.pk in renting,
+                instruments=renting[placement.pk],
                 reductions=reductions.get(placement.pk, ()),
                 cancelled_weeks=cancelled_weeks.get(placement.pk, 0),
                 held_dates=held.get(placement.offer_id, ()),
@@ -244,7 +245,7 @@ def _place_facts(
     schedule: FeeSchedule,
     course_price: Decimal,
     extras: Iterable[tuple[str, Decimal]],
-    renting: bool,
+    instruments: int,
     reductions: Iterable[rules.Reduction],
     cancelled_weeks: int,
     held_dates: Sequence[dt.date],
@@ -262,7 +263,7 @@ def _place_facts(
         ends_on=placement.ends_on,
         end_reason=_end_reason(placement.end_reason),
         fee=course_price if is_course else schedule.place_fee_per_term,
-        rental=schedule.instrument_rental_per_term if renting and not is_course else rules.ZERO,
+        rental=rules.ZERO if is_course else schedule.instrument_rental_per_term * instruments,
         extras=() if is_course else tuple(extras),
         cancelled_weeks=cancelled_weeks,
         lessons_before_start=(

@@ -382,3 +382,26 @@ def test_a_school_that_never_saved_its_rules_is_invoiced_by_the_rule_books_defau
     invoice = Invoice.objects.get()
     assert invoice.total == FEE * 2 - Decimal("462.50")  # §12c at the default 25 %
     assert len(invoice.kid) == 10 and len(mail.outbox) == 1
+
+
+def test_s12a_rental_is_charged_per_instrument_rented_during_the_term(
+    school, term, django_capture_on_commit_callbacks
+):
+    _, (ada,) = family(school, "Ada")
+    placement = place(
+        ada, term, offer=factories.OfferFactory(school=school, instrument_rental=True)
+    )
+    for instrument in ("Fiolin 1/2", "Bratsj"):
+        InstrumentRental.objects.create(
+            placement=placement, instrument=instrument, starts_on=term.starts_on
+        )
+    # Returned before the term began: not charged.
+    InstrumentRental.objects.create(
+        placement=placement,
+        instrument="Fiolin 1/4",
+        starts_on=term.starts_on - dt.timedelta(days=200),
+        ends_on=term.starts_on - dt.timedelta(days=30),
+    )
+    run(school, term, django_capture_on_commit_callbacks)
+    lines = {line.kind: line.amount for line in Invoice.objects.get().lines.all()}
+    assert lines["rental"] == Decimal("800.00")
