@@ -28,11 +28,17 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench._database import (  # noqa: E402 (after the path is set)
+    bench_database_url,
+    create_database,
+    drop_database,
+    setup_django,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 OFFERS = 150
@@ -44,50 +50,6 @@ HOLDING = 1_100  # pupils who hold a place already
 # The admission is run for autumn 2026 on 10 June 2026, after the 1 May deadline.
 NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=OSLO)
 SEED = 20260610
-
-
-def bench_database_url(url: str) -> tuple[str, str, str]:
-    """(url of the throwaway database, url of the maintenance database, its name)."""
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
-    name = (parts.path.lstrip("/") or "kulturskole") + "_bench"
-    bench = urlunsplit(parts._replace(path=f"/{name}"))
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    return bench, maintenance, name
-
-
-def create_database(maintenance: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop_database(maintenance: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kulturskole.settings")
-    # Production-like: no query log kept by DEBUG, tasks queued rather than run in-process.
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
-    os.environ.pop("REDIS_URL", None)
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def populate() -> dict[str, object]:
@@ -382,7 +344,7 @@ def main() -> None:
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
-    bench, maintenance, name = bench_database_url(url)
+    bench, maintenance, name = bench_database_url(url, "_bench")
     create_database(maintenance, name)
     try:
         setup_django(bench)
