@@ -165,7 +165,15 @@ def payments_import(*, school: School, data: bytes, filename: str, by: Any) -> I
                 .filter(school=school, kid__in=kids)
                 .exclude(kind=Invoice.Kind.CREDIT_NOTE)
             }
-            touched: set[int] = set()
+            # What each invoice owes, read once and kept up to date as the file's payments
+            # are applied: a fixed number of queries for a file of any length.
+            owed = {
+                invoice.pk: invoice.owed
+                for invoice in selectors.with_balance(
+                    Invoice.objects.filter(pk__in=[i.pk for i in invoices.values()])
+                )
+            }
+            payments = []
             for incoming in parsed.payments:
                 if incoming.external_id in known:
                     result.already_known += 1
@@ -175,29 +183,39 @@ def payments_import(*, school: School, data: bytes, filename: str, by: Any) -> I
                 amount = (Decimal(incoming.amount_ore) * ORE).quantize(ORE)
                 if incoming.reversal:
                     amount = -amount
-                problem = _problem(invoice, amount)
-                if incoming.reversal and invoice is not None:
+                if invoice is None:
+                    problem = Payment.Problem.UNKNOWN_KID
+                elif incoming.reversal or amount != owed[invoice.pk]:
                     problem = Payment.Problem.AMOUNT_MISMATCH
-                Payment.objects.create(
-                    school=school,
-                    invoice=invoice,
-                    kid=incoming.kid,
-                    amount=amount,
-                    paid_on=incoming.paid_on,
-                    source=source,
-                    external_id=incoming.external_id,
-                    payment_import=record,
-                    registered_by=by,
-                    registered_at=now,
-                    note=(incoming.reference or incoming.text)[:300],
-                    problem=problem,
+                else:
+                    problem = ""
+                if invoice is not None:
+                    owed[invoice.pk] -= amount
+                payments.append(
+                    Payment(
+                        school=school,
+                        invoice=invoice,
+                        kid=incoming.kid,
+                        amount=amount,
+                        paid_on=incoming.paid_on,
+                        source=source,
+                        external_id=incoming.external_id,
+                        payment_import=record,
+                        registered_by=by,
+                        registered_at=now,
+                        note=(incoming.reference or incoming.text)[:300],
+                        problem=problem,
+                    )
                 )
                 result.registered += 1
                 result.unmatched += problem == Payment.Problem.UNKNOWN_KID
                 result.mismatched += problem == Payment.Problem.AMOUNT_MISMATCH
-                if invoice is not None:
-                    _settle(invoice, now=now)
-                    touched.add(invoice.pk)
+            Payment.objects.bulk_create(payments, batch_size=1000)
+            settled = [pk for pk, left in owed.items() if left <= 0]
+            Invoice.objects.filter(pk__in=settled, paid_at__isnull=True).update(paid_at=now)
+            Invoice.objects.filter(pk__in=set(owed) - set(settled), paid_at__isnull=False).update(
+                paid_at=None
+            )
             PaymentImport.objects.filter(pk=record.pk).update(
                 registered=result.registered, already_known=result.already_known
             )

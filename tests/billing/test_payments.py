@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from billing import bankfiles, payments, selectors
 from billing.models import Invoice, Payment, PaymentImport
@@ -18,6 +18,13 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ocr_example.txt"
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """Messages in English, whatever an earlier test in this process left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -240,3 +247,27 @@ def test_a_payment_assigned_with_the_wrong_amount_stays_listed(school):
     assert payment.invoice == target
     assert payment.problem == Payment.Problem.AMOUNT_MISMATCH
     assert owed(target) == Decimal("1350.00")
+
+
+def test_importing_a_bank_file_makes_the_same_queries_for_n_and_2n_payments(school):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def csv_of(count: int, start: int) -> bytes:
+        rows = ["kid;beløp;dato;referanse"]
+        for n in range(start, start + count):
+            kid = f"{n:09d}"
+            invoice(school, kid=kid, total="100.00", number=n)
+            rows.append(f"{kid};100,00;15.09.2026;ARK{n}")
+        rows.append(f"99999999{start % 10};5,00;15.09.2026;UKJENT{start}")  # an unknown KID
+        return "\n".join(rows).encode()
+
+    def queries(data: bytes) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            result = payments.payments_import(school=school, data=data, filename="b.csv", by=None)
+        assert result.unmatched == 1 and result.mismatched == 0
+        return len(captured)
+
+    few = queries(csv_of(3, 1))
+    assert queries(csv_of(6, 100)) == few
+    assert Invoice.objects.filter(paid_at__isnull=True).count() == 0
